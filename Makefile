@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make run` (embedded site with a demo campaign) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: install run test test-strict lint migrate demo worker beat web bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@python=$$(PYTHON="$(PYTHON)" scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+# The embedded default: SQLite in var/, tasks in-process, emails printed in this terminal.
+run: export DJANGO_DEBUG ?= 1
+run: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py demo
+	@echo "Open http://127.0.0.1:$(PORT)/ (emails appear in this terminal; Ctrl-C stops)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+migrate: install
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py demo
+
+# Uses PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, SQLite otherwise.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+web: install
+	$(VENV)/bin/gunicorn campaign.wsgi --bind 127.0.0.1:$(PORT) --workers 4
+
+worker: install
+	$(VENV)/bin/celery -A campaign worker --loglevel INFO
+
+beat: install
+	$(VENV)/bin/celery -A campaign beat --loglevel INFO
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

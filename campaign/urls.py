@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("petitions.urls")),
+]
+
+handler400 = "campaign.views.bad_request"
+handler404 = "campaign.views.page_not_found"
+handler500 = "campaign.views.server_error"

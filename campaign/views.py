@@ -1,0 +1,29 @@
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from petitions.models import Campaign
+
+
+def home(request):
+    campaigns = Campaign.objects.with_open_statements()
+    return render(request, "home.html", {"campaigns": campaigns})
+
+
+@never_cache
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    # No context processors here: whatever broke may be what they need.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)

@@ -1,0 +1,103 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from .models import Signature
+from .services import consent_wording
+
+
+def _clean_text(value: str) -> str:
+    # Collapse whitespace (including newlines) so names and organisations stay on one line.
+    return " ".join((value or "").split())
+
+
+class SignatureForm(forms.Form):
+    """The signing form. Which optional questions appear depends on the statement."""
+
+    name = forms.CharField(label=_("Your name"), max_length=100)
+    email = forms.EmailField(
+        label=_("Email"), max_length=254,
+        help_text=_("We send you a link to confirm. It is never shown publicly."),
+    )
+    country = forms.ChoiceField(label=_("Country"))
+    kind = forms.ChoiceField(
+        label=_("I am signing"),
+        choices=[
+            (Signature.Kind.INDIVIDUAL, _("as an individual")),
+            (Signature.Kind.ORGANISATION, _("on behalf of an organisation")),
+        ],
+        initial=Signature.Kind.INDIVIDUAL,
+        widget=forms.RadioSelect,
+    )
+    organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    role = forms.CharField(
+        label=_("Your role in the organisation"), max_length=100, required=False
+    )
+    location = forms.CharField(label=_("City or postcode"), max_length=100, required=False)
+    comment = forms.CharField(
+        label=_("Comment (optional)"), max_length=1000, required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    show_publicly = forms.BooleanField(
+        label=_("Show my name on the public list of signatories"), required=False
+    )
+    consent_contact = forms.BooleanField(required=False)
+    # Honeypot: hidden from people by CSS, filled in by naive bots.
+    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+    # Where the signer came from, carried from the statement page's query string and referrer.
+    utm_source = forms.CharField(required=False, widget=forms.HiddenInput)
+    ref = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, statement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.statement = statement
+        self.fields["country"].choices = [("", _("Choose your country"))] + list(countries)
+        self.fields["consent_contact"].label = consent_wording(statement)
+        if not statement.ask_organisation:
+            for name in ("kind", "organisation", "role"):
+                del self.fields[name]
+        if not statement.ask_location:
+            del self.fields["location"]
+        if not statement.ask_comment:
+            del self.fields["comment"]
+        self.fields["name"].widget.attrs.update(autocomplete="name")
+        self.fields["email"].widget.attrs.update(autocomplete="email", inputmode="email")
+        self.fields["country"].widget.attrs.update(autocomplete="country")
+        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+
+    def clean_name(self):
+        name = _clean_text(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(_("Please enter your name."))
+        return name
+
+    def clean_organisation(self):
+        return _clean_text(self.cleaned_data.get("organisation"))
+
+    def clean_role(self):
+        return _clean_text(self.cleaned_data.get("role"))
+
+    def clean_location(self):
+        return _clean_text(self.cleaned_data.get("location"))
+
+    def clean_comment(self):
+        return (self.cleaned_data.get("comment") or "").strip()
+
+    def clean_utm_source(self):
+        return _clean_text(self.cleaned_data.get("utm_source"))[:100]
+
+    def clean_ref(self):
+        return (self.cleaned_data.get("ref") or "").strip()[:500]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == Signature.Kind.ORGANISATION:
+            if not data.get("organisation"):
+                self.add_error("organisation", _("Please enter the organisation's name."))
+            if not data.get("role"):
+                self.add_error("role", _("Please enter your role in the organisation."))
+        return data
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.cleaned_data.get("website"))

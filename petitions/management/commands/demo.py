@@ -1,0 +1,88 @@
+"""Load the demo campaign. Safe to run again: it updates what is there and adds nothing twice."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from petitions import services
+from petitions.models import Campaign, Signature, Statement
+
+STATEMENT = """\
+We, the undersigned trade unions, organisations and individuals, stand with the people who have
+taken to the streets to demand democracy, an end to repression and the right to choose their own
+government.
+
+Peaceful protesters have been met with live ammunition, mass arrests and a campaign that brands
+them as "terrorists". Dozens have been killed. Journalists and human rights defenders have been
+threatened for reporting what they saw.
+
+**We call for:**
+
+1. An immediate end to the violence against protesters, and justice for those killed and injured.
+2. The release of everyone detained for exercising their right to protest.
+3. Free and fair elections without delay, and a constituent process decided by the people.
+4. Our own governments to suspend arms and police equipment sales until human rights are respected.
+
+We will keep campaigning, organising and raising funds until these demands are met.
+"""
+
+SIGNATORIES = [
+    ("María Quispe", "PE", Signature.Kind.ORGANISATION, "Federación de Trabajadores del Sur", "General Secretary"),
+    ("Tom Hughes", "GB", Signature.Kind.ORGANISATION, "Northern Transport Workers' Branch", "Branch Chair"),
+    ("Ana Torres", "ES", Signature.Kind.INDIVIDUAL, "", ""),
+    ("John Okafor", "GB", Signature.Kind.INDIVIDUAL, "", ""),
+    ("Lucía Fernández", "AR", Signature.Kind.INDIVIDUAL, "", ""),
+]
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo campaign with an open statement and a few signatories."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        campaign, _ = Campaign.objects.update_or_create(
+            slug="democracy-now",
+            defaults={
+                "title": "Democracy Now: Solidarity with the People's Protests",
+                "summary": (
+                    "Trade unions, organisations and thousands of individuals are standing with the "
+                    "protest movement for democracy. Sign the statement, join the online rally and "
+                    "support the fighting fund."
+                ),
+            },
+        )
+        statement = Statement.objects.filter(campaign=campaign, slug="solidarity-statement").first()
+        if statement is None:
+            statement = Statement(campaign=campaign, slug="solidarity-statement")
+        statement.title = "Stop the repression — democracy now"
+        statement.body = STATEMENT
+        statement.status = Statement.Status.OPEN
+        statement.target = 5000
+        statement.ask_organisation = True
+        statement.ask_location = True
+        statement.save()
+        now = timezone.now()
+        for index, (name, country, kind, organisation, role) in enumerate(SIGNATORIES):
+            email = f"demo{index + 1}@example.org"
+            Signature.objects.get_or_create(
+                statement=statement,
+                email_normalized=email,
+                defaults={
+                    "email": email,
+                    "name": name,
+                    "country": country,
+                    "kind": kind,
+                    "organisation": organisation,
+                    "role": role,
+                    "show_publicly": True,
+                    "status": Signature.Status.CONFIRMED,
+                    "confirmed_at": now,
+                    "mails_requested": 0,
+                },
+            )
+        services.recount(statement.pk)
+        statement.refresh_from_db()
+        self.stdout.write(
+            f"Demo campaign ready: {statement.get_absolute_url()} "
+            f"({statement.signature_count} confirmed signatures)"
+        )

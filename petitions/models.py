@@ -1,0 +1,174 @@
+import uuid
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from .text import render_markdown
+
+
+class CampaignQuerySet(models.QuerySet):
+    def with_open_statements(self):
+        open_statements = Statement.objects.public().filter(campaign=OuterRef("pk"))
+        return self.filter(Exists(open_statements.filter(status=Statement.Status.OPEN))).order_by(
+            "-created_at"
+        )
+
+
+class Campaign(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+    summary = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("petitions:campaign", args=[self.slug])
+
+
+class StatementQuerySet(models.QuerySet):
+    def public(self):
+        return self.exclude(status=Statement.Status.DRAFT)
+
+
+class Statement(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
+    slug = models.SlugField(max_length=60)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=50000, help_text=_("Markdown. HTML is sanitised."))
+    body_html = models.TextField(editable=False, default="")
+    target = models.PositiveIntegerField(null=True, blank=True)
+    closes_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    ask_organisation = models.BooleanField(
+        _("ask organisation and role"), default=True,
+        help_text=_("Let people sign on behalf of an organisation."),
+    )
+    ask_location = models.BooleanField(_("ask city or postcode"), default=False)
+    ask_comment = models.BooleanField(_("ask for a comment"), default=False)
+    # Maintained by the tally task from confirmed signatures; never updated per signature.
+    signature_count = models.PositiveIntegerField(default=0, editable=False)
+    counted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = StatementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "slug"], name="statement_slug_per_campaign"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("petitions:statement", args=[self.campaign.slug, self.slug])
+
+    @property
+    def is_open(self):
+        if self.status != self.Status.OPEN:
+            return False
+        return self.closes_at is None or timezone.now() < self.closes_at
+
+    @property
+    def is_closed(self):
+        return self.status == self.Status.CLOSED or (
+            self.status == self.Status.OPEN and not self.is_open
+        )
+
+    @property
+    def progress_percent(self):
+        if not self.target:
+            return None
+        return min(100, round(100 * self.signature_count / self.target))
+
+
+class Signature(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending confirmation")
+        CONFIRMED = "confirmed", _("Confirmed")
+
+    class Kind(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual")
+        ORGANISATION = "organisation", _("Organisation")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="signatures")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    # Lower-cased and stripped: one signature per person per statement.
+    email_normalized = models.CharField(max_length=254, editable=False)
+    country = CountryField()
+    organisation = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=100, blank=True)
+    location = models.CharField(_("city or postcode"), max_length=100, blank=True)
+    comment = models.TextField(max_length=1000, blank=True)
+    show_publicly = models.BooleanField(default=False)
+    consent_contact = models.BooleanField(default=False)
+    consent_text = models.TextField(blank=True, editable=False)
+    consent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    language = models.CharField(max_length=10, blank=True, editable=False)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.WEB)
+    referrer = models.CharField(max_length=500, blank=True, editable=False)
+    utm_source = models.CharField(max_length=100, blank=True, editable=False)
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    user_agent = models.CharField(max_length=300, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by the tally once this confirmation is in statement.signature_count.
+    counted = models.BooleanField(default=False, editable=False)
+    # Outbox: a mail is due while mails_sent < mails_requested (capped per signature).
+    mails_requested = models.PositiveSmallIntegerField(default=1, editable=False)
+    mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
+    last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "email_normalized"], name="one_signature_per_email"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["statement"],
+                condition=Q(status="confirmed", counted=False),
+                name="signature_uncounted",
+            ),
+            models.Index(
+                fields=["created_at"],
+                condition=Q(mails_sent__lt=models.F("mails_requested")),
+                name="signature_mail_due",
+            ),
+            models.Index(fields=["statement", "status", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.name} on {self.statement}"

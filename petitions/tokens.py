@@ -1,0 +1,32 @@
+"""Signed, expiring tokens for confirmation links. They carry the signature's public UUID only."""
+
+from django.conf import settings
+from django.core import signing
+
+CONFIRM_SALT = "petitions.confirm"
+
+
+class InvalidToken(Exception):
+    pass
+
+
+class ExpiredToken(InvalidToken):
+    def __init__(self, signature_uuid):
+        super().__init__("expired")
+        self.signature_uuid = signature_uuid
+
+
+def make_confirm_token(signature) -> str:
+    return signing.dumps(str(signature.uuid), salt=CONFIRM_SALT, compress=False)
+
+
+def read_confirm_token(token: str) -> str:
+    """Return the signature UUID the token was made for, or raise InvalidToken/ExpiredToken."""
+    if not token or len(token) > 200:
+        raise InvalidToken("malformed")
+    try:
+        return signing.loads(token, salt=CONFIRM_SALT, max_age=settings.CONFIRM_TOKEN_MAX_AGE)
+    except signing.SignatureExpired:
+        raise ExpiredToken(signing.loads(token, salt=CONFIRM_SALT)) from None
+    except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidToken("bad signature") from exc

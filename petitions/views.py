@@ -1,0 +1,127 @@
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import services
+from .forms import SignatureForm
+from .models import Campaign, Statement
+from .tokens import ExpiredToken, InvalidToken
+
+
+def _public_statement(campaign_slug, statement_slug):
+    return get_object_or_404(
+        Statement.objects.public().select_related("campaign"),
+        campaign__slug=campaign_slug,
+        slug=statement_slug,
+    )
+
+
+def _external_referrer(request) -> str:
+    referrer = request.META.get("HTTP_REFERER", "")
+    if not referrer or urlsplit(referrer).netloc == request.get_host():
+        return ""
+    return referrer[:500]
+
+
+def _request_info(request, form) -> services.RequestInfo:
+    return services.RequestInfo(
+        ip=request.META.get("REMOTE_ADDR", ""),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        referrer=form.cleaned_data.get("ref", ""),
+        utm_source=form.cleaned_data.get("utm_source", ""),
+    )
+
+
+@require_GET
+def campaign(request, campaign_slug):
+    campaign = get_object_or_404(Campaign, slug=campaign_slug)
+    statements = campaign.statements.public()
+    if not statements:
+        return render(request, "404.html", status=404)
+    return render(request, "petitions/campaign.html", {"campaign": campaign, "statements": statements})
+
+
+@require_http_methods(["GET", "POST"])
+def statement(request, campaign_slug, statement_slug):
+    statement = _public_statement(campaign_slug, statement_slug)
+    status = 200
+    form = None
+    if statement.is_open:
+        if request.method == "POST":
+            form = SignatureForm(request.POST, statement=statement)
+            if form.is_valid():
+                if not form.is_bot:
+                    services.sign(statement, form.cleaned_data, _request_info(request, form))
+                return redirect("petitions:check_email", campaign_slug, statement_slug, status=303)
+            status = 400
+        else:
+            form = SignatureForm(
+                statement=statement,
+                initial={
+                    "utm_source": request.GET.get("utm_source", "")[:100],
+                    "ref": _external_referrer(request),
+                },
+            )
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "petitions/statement.html", {"statement": statement, "form": form}, status=status
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=5)
+def statement_count(request, campaign_slug, statement_slug):
+    statement = _public_statement(campaign_slug, statement_slug)
+    response = JsonResponse(
+        {
+            "campaign": statement.campaign.slug,
+            "statement": statement.slug,
+            "title": statement.title,
+            "signature_count": statement.signature_count,
+            "target": statement.target,
+            "status": "open" if statement.is_open else "closed",
+            "closes_at": statement.closes_at.isoformat() if statement.closes_at else None,
+            "updated_at": statement.counted_at.isoformat() if statement.counted_at else None,
+        }
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@require_GET
+def check_email(request, campaign_slug, statement_slug):
+    statement = _public_statement(campaign_slug, statement_slug)
+    return render(request, "petitions/check_email.html", {"statement": statement})
+
+
+@require_GET
+def confirm(request, token):
+    try:
+        result = services.confirm(token)
+    except ExpiredToken as expired:
+        signature = services.Signature.objects.filter(uuid=expired.signature_uuid).select_related(
+            "statement__campaign"
+        ).first()
+        statement = signature.statement if signature else None
+        return render(
+            request, "petitions/confirm_invalid.html",
+            {"expired": True, "statement": statement,
+             "max_age_days": settings.CONFIRM_TOKEN_MAX_AGE // 86400},
+            status=410,
+        )
+    except InvalidToken:
+        return render(request, "petitions/confirm_invalid.html", {"expired": False}, status=400)
+    statement = result.signature.statement
+    if result.statement_closed:
+        return render(request, "petitions/statement_closed.html", {"statement": statement}, status=409)
+    share_url = settings.SITE_URL + statement.get_absolute_url()
+    return render(
+        request,
+        "petitions/thanks.html",
+        {"statement": statement, "share_url": share_url, "share_text": statement.title},
+    )
