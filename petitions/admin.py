@@ -35,23 +35,80 @@ class StatementAdmin(admin.ModelAdmin):
 
 @admin.register(Signature)
 class SignatureAdmin(admin.ModelAdmin):
-    list_display = ("name", "organisation", "kind", "country", "status", "show_publicly", "statement", "created_at")
-    list_filter = ("status", "kind", "country", "show_publicly", "source", ("created_at", admin.DateFieldListFilter), "statement")
+    list_display = (
+        "name",
+        "organisation",
+        "kind",
+        "country",
+        "status",
+        "show_publicly",
+        "statement",
+        "created_at",
+    )
+    list_filter = (
+        "status",
+        "kind",
+        "country",
+        "show_publicly",
+        "source",
+        ("created_at", admin.DateFieldListFilter),
+        "statement",
+    )
     search_fields = ("name", "email_normalized", "organisation")
     list_select_related = ("statement",)
     date_hierarchy = "created_at"
     show_full_result_count = False
     readonly_fields = (
-        "uuid", "statement", "email", "email_normalized", "status", "created_at", "confirmed_at",
-        "consent_contact", "consent_text", "consent_at", "language", "source", "referrer",
-        "utm_source", "ip_hash", "user_agent", "counted", "mails_requested", "mails_sent",
+        "uuid",
+        "statement",
+        "email",
+        "email_normalized",
+        "status",
+        "created_at",
+        "confirmed_at",
+        "consent_contact",
+        "consent_text",
+        "consent_at",
+        "language",
+        "source",
+        "referrer",
+        "utm_source",
+        "ip_hash",
+        "user_agent",
+        "counted",
+        "mails_requested",
+        "mails_sent",
         "last_mailed_at",
     )
     fields = (
-        "uuid", "statement", "status", "kind", "name", "email", "country", "organisation", "role",
-        "location", "comment", "show_publicly", "consent_contact", "consent_text", "consent_at",
-        "created_at", "confirmed_at", "language", "source", "referrer", "utm_source", "ip_hash",
-        "user_agent", "counted", "mails_requested", "mails_sent", "last_mailed_at", "email_normalized",
+        "uuid",
+        "statement",
+        "status",
+        "kind",
+        "name",
+        "email",
+        "country",
+        "organisation",
+        "role",
+        "location",
+        "comment",
+        "show_publicly",
+        "consent_contact",
+        "consent_text",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "language",
+        "source",
+        "referrer",
+        "utm_source",
+        "ip_hash",
+        "user_agent",
+        "counted",
+        "mails_requested",
+        "mails_sent",
+        "last_mailed_at",
+        "email_normalized",
     )
 
     def has_add_permission(self, request):

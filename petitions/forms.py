@@ -16,7 +16,8 @@ class SignatureForm(forms.Form):
 
     name = forms.CharField(label=_("Your name"), max_length=100)
     email = forms.EmailField(
-        label=_("Email"), max_length=254,
+        label=_("Email"),
+        max_length=254,
         help_text=_("We send you a link to confirm. It is never shown publicly."),
     )
     country = forms.ChoiceField(label=_("Country"))
@@ -30,12 +31,12 @@ class SignatureForm(forms.Form):
         widget=forms.RadioSelect,
     )
     organisation = forms.CharField(label=_("Organisation"), max_length=200, required=False)
-    role = forms.CharField(
-        label=_("Your role in the organisation"), max_length=100, required=False
-    )
+    role = forms.CharField(label=_("Your role in the organisation"), max_length=100, required=False)
     location = forms.CharField(label=_("City or postcode"), max_length=100, required=False)
     comment = forms.CharField(
-        label=_("Comment (optional)"), max_length=1000, required=False,
+        label=_("Comment (optional)"),
+        max_length=1000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     show_publicly = forms.BooleanField(

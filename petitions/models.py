@@ -56,7 +56,8 @@ class Statement(models.Model):
     closes_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     ask_organisation = models.BooleanField(
-        _("ask organisation and role"), default=True,
+        _("ask organisation and role"),
+        default=True,
         help_text=_("Let people sign on behalf of an organisation."),
     )
     ask_location = models.BooleanField(_("ask city or postcode"), default=False)
@@ -94,9 +95,7 @@ class Statement(models.Model):
 
     @property
     def is_closed(self):
-        return self.status == self.Status.CLOSED or (
-            self.status == self.Status.OPEN and not self.is_open
-        )
+        return self.status == self.Status.CLOSED or (self.status == self.Status.OPEN and not self.is_open)
 
     @property
     def progress_percent(self):
@@ -152,9 +151,7 @@ class Signature(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["statement", "email_normalized"], name="one_signature_per_email"
-            ),
+            models.UniqueConstraint(fields=["statement", "email_normalized"], name="one_signature_per_email"),
         ]
         indexes = [
             models.Index(

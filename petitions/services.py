@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from campaign.queue import enqueue_on_commit
 
 from .models import Signature, Statement
-from .tokens import ExpiredToken, InvalidToken, read_confirm_token
+from .tokens import InvalidToken, read_confirm_token
 
 log = logging.getLogger(__name__)
 
@@ -155,9 +155,7 @@ def confirm(token: str) -> Confirmation:
     Raises InvalidToken (forged, tampered, unknown) or ExpiredToken.
     """
     signature_uuid = read_confirm_token(token)
-    signature = (
-        Signature.objects.select_related("statement__campaign").filter(uuid=signature_uuid).first()
-    )
+    signature = Signature.objects.select_related("statement__campaign").filter(uuid=signature_uuid).first()
     if signature is None:
         raise InvalidToken("no such signature")
     if signature.status != Signature.Status.PENDING:
@@ -165,9 +163,9 @@ def confirm(token: str) -> Confirmation:
     if not signature.statement.is_open:
         return Confirmation(signature, newly_confirmed=False, statement_closed=True)
     with transaction.atomic():
-        updated = Signature.objects.filter(
-            pk=signature.pk, status=Signature.Status.PENDING
-        ).update(status=Signature.Status.CONFIRMED, confirmed_at=timezone.now())
+        updated = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
+            status=Signature.Status.CONFIRMED, confirmed_at=timezone.now()
+        )
         if updated and settings.TALLY_ON_CONFIRM:
             from .tasks import tally_statement
 
@@ -184,9 +182,7 @@ def tally(statement_id: int) -> int:
     recount(); the conditional UPDATE makes a second concurrent run add nothing twice.
     """
     with transaction.atomic():
-        locked = (
-            Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).exists()
-        )
+        locked = Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).exists()
         if not locked:
             return 0
         added = Signature.objects.filter(
@@ -210,9 +206,7 @@ def statements_to_tally() -> list[int]:
 def recount(statement_id: int) -> int:
     """Set the statement's total from the signatures themselves; return the correction applied."""
     with transaction.atomic():
-        statement = (
-            Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).first()
-        )
+        statement = Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).first()
         if statement is None:
             return 0
         Signature.objects.filter(
@@ -222,9 +216,7 @@ def recount(statement_id: int) -> int:
         truth = Signature.objects.filter(
             statement_id=statement_id, status=Signature.Status.CONFIRMED, counted=True
         ).count()
-        Statement.objects.filter(pk=statement_id).update(
-            signature_count=truth, counted_at=timezone.now()
-        )
+        Statement.objects.filter(pk=statement_id).update(signature_count=truth, counted_at=timezone.now())
     correction = truth - statement.signature_count
     if correction:
         log.warning("recount corrected statement %s by %+d", statement_id, correction)

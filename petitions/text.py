@@ -4,8 +4,24 @@ import markdown
 import nh3
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "u", "a", "ul", "ol", "li", "blockquote",
-    "h2", "h3", "h4", "code", "pre",
+    "p",
+    "br",
+    "hr",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "u",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "h2",
+    "h3",
+    "h4",
+    "code",
+    "pre",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 

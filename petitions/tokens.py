@@ -1,5 +1,7 @@
 """Signed, expiring tokens for confirmation links. They carry the signature's public UUID only."""
 
+import uuid
+
 from django.conf import settings
 from django.core import signing
 
@@ -25,8 +27,16 @@ def read_confirm_token(token: str) -> str:
     if not token or len(token) > 200:
         raise InvalidToken("malformed")
     try:
-        return signing.loads(token, salt=CONFIRM_SALT, max_age=settings.CONFIRM_TOKEN_MAX_AGE)
+        value = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.CONFIRM_TOKEN_MAX_AGE)
     except signing.SignatureExpired:
-        raise ExpiredToken(signing.loads(token, salt=CONFIRM_SALT)) from None
+        raise ExpiredToken(_as_uuid(signing.loads(token, salt=CONFIRM_SALT))) from None
     except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
         raise InvalidToken("bad signature") from exc
+    return _as_uuid(value)
+
+
+def _as_uuid(value) -> str:
+    try:
+        return str(uuid.UUID(str(value)))
+    except ValueError as exc:
+        raise InvalidToken("not a signature id") from exc

@@ -1,8 +1,9 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -18,6 +19,12 @@ def _public_statement(campaign_slug, statement_slug):
         campaign__slug=campaign_slug,
         slug=statement_slug,
     )
+
+
+def _see_other(url):
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
 
 
 def _external_referrer(request) -> str:
@@ -56,7 +63,8 @@ def statement(request, campaign_slug, statement_slug):
             if form.is_valid():
                 if not form.is_bot:
                     services.sign(statement, form.cleaned_data, _request_info(request, form))
-                return redirect("petitions:check_email", campaign_slug, statement_slug, status=303)
+                # 303 whether or not this email had signed before: nothing to enumerate.
+                return _see_other(reverse("petitions:check_email", args=[campaign_slug, statement_slug]))
             status = 400
         else:
             form = SignatureForm(
@@ -68,9 +76,7 @@ def statement(request, campaign_slug, statement_slug):
             )
     elif request.method == "POST":
         status = 400
-    return render(
-        request, "petitions/statement.html", {"statement": statement, "form": form}, status=status
-    )
+    return render(request, "petitions/statement.html", {"statement": statement, "form": form}, status=status)
 
 
 @require_GET
@@ -104,14 +110,20 @@ def confirm(request, token):
     try:
         result = services.confirm(token)
     except ExpiredToken as expired:
-        signature = services.Signature.objects.filter(uuid=expired.signature_uuid).select_related(
-            "statement__campaign"
-        ).first()
+        signature = (
+            services.Signature.objects.filter(uuid=expired.signature_uuid)
+            .select_related("statement__campaign")
+            .first()
+        )
         statement = signature.statement if signature else None
         return render(
-            request, "petitions/confirm_invalid.html",
-            {"expired": True, "statement": statement,
-             "max_age_days": settings.CONFIRM_TOKEN_MAX_AGE // 86400},
+            request,
+            "petitions/confirm_invalid.html",
+            {
+                "expired": True,
+                "statement": statement,
+                "max_age_days": settings.CONFIRM_TOKEN_MAX_AGE // 86400,
+            },
             status=410,
         )
     except InvalidToken:

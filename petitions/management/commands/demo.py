@@ -27,7 +27,13 @@ We will keep campaigning, organising and raising funds until these demands are m
 """
 
 SIGNATORIES = [
-    ("María Quispe", "PE", Signature.Kind.ORGANISATION, "Federación de Trabajadores del Sur", "General Secretary"),
+    (
+        "María Quispe",
+        "PE",
+        Signature.Kind.ORGANISATION,
+        "Federación de Trabajadores del Sur",
+        "General Secretary",
+    ),
     ("Tom Hughes", "GB", Signature.Kind.ORGANISATION, "Northern Transport Workers' Branch", "Branch Chair"),
     ("Ana Torres", "ES", Signature.Kind.INDIVIDUAL, "", ""),
     ("John Okafor", "GB", Signature.Kind.INDIVIDUAL, "", ""),
