@@ -108,6 +108,18 @@ class Signature(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
+        # Held for review (rate limits, abuse checks): not counted, not mailed.
+        HELD = "held", _("Held for review")
+        INVALID = "invalid", _("Invalid")
+        FRAUDULENT = "fraudulent", _("Fraudulent")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
+
+    class Listing(models.TextChoices):
+        NOT_REQUESTED = "none", _("Not requested")
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        HIDDEN = "hidden", _("Hidden")
 
     class Kind(models.TextChoices):
         INDIVIDUAL = "individual", _("Individual")
@@ -115,6 +127,9 @@ class Signature(models.Model):
 
     class Source(models.TextChoices):
         WEB = "web", _("Web form")
+        SHORT_LINK = "shortlink", _("Short link")
+        EMBED = "embed", _("Embedded widget")
+        PAPER = "paper", _("Paper (imported)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="signatures")
@@ -130,6 +145,9 @@ class Signature(models.Model):
     location = models.CharField(_("city or postcode"), max_length=100, blank=True)
     comment = models.TextField(max_length=1000, blank=True)
     show_publicly = models.BooleanField(default=False)
+    # Public listing is moderated: shown only when approved (and show_publicly is chosen).
+    listing = models.CharField(max_length=10, choices=Listing.choices, default=Listing.NOT_REQUESTED)
+    notable = models.BooleanField(default=False, help_text=_("Feature at the top of the public list."))
     consent_contact = models.BooleanField(default=False)
     consent_text = models.TextField(blank=True, editable=False)
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)

@@ -69,6 +69,9 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
                 location=data.get("location", ""),
                 comment=data.get("comment", ""),
                 show_publicly=bool(data.get("show_publicly")),
+                listing=Signature.Listing.PENDING
+                if data.get("show_publicly")
+                else Signature.Listing.NOT_REQUESTED,
                 consent_contact=consent,
                 consent_text=consent_wording(statement) if consent else "",
                 consent_at=now if consent else None,

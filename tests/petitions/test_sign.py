@@ -41,6 +41,7 @@ def test_it_stores_a_pending_signature_and_redirects_to_check_your_email(sign, s
     assert signature.email_normalized == "ana@example.org"
     assert signature.country == "PE"
     assert signature.show_publicly is True
+    assert signature.listing == Signature.Listing.PENDING
     assert signature.consent_contact is True
     assert "Solidarity with Peru may contact me" in signature.consent_text
     assert signature.consent_at is not None

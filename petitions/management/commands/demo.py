@@ -81,6 +81,7 @@ class Command(BaseCommand):
                     "organisation": organisation,
                     "role": role,
                     "show_publicly": True,
+                    "listing": Signature.Listing.APPROVED,
                     "status": Signature.Status.CONFIRMED,
                     "confirmed_at": now,
                     "mails_requested": 0,
