@@ -1,0 +1,350 @@
+"""docker-compose.yml and the Dockerfile agree with the code: commands, variables, wiring, health checks.
+
+Docker itself is not needed: the files are parsed, and the settings, WSGI module and Celery app are
+loaded in a subprocess with exactly the environment compose gives the containers.
+"""
+
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+SERVICES = COMPOSE["services"]
+SETTINGS_SOURCE = (ROOT / "campaign" / "settings.py").read_text()
+
+APP_SERVICES = ("web", "worker", "beat")
+REQUIRED_ENV = {
+    "DATABASE_URL",
+    "REDIS_URL",
+    "EMAIL_URL",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_DEBUG",
+    "DJANGO_ALLOWED_HOSTS",
+    "SITE_URL",
+}
+
+_INTERPOLATION = re.compile(r"\$\{(\w+)(?::?-([^}]*))?\}")
+
+
+def interpolate(value) -> str:
+    """Compose's `${NAME:-default}` as `docker compose up` resolves it with nothing set."""
+
+    def default(match):
+        assert match.group(2) is not None, f"{match.group(0)} has no default: compose would need it set"
+        return match.group(2)
+
+    text = _INTERPOLATION.sub(default, str(value))
+    assert "$" not in text, f"unresolved interpolation in {value!r}"
+    return text
+
+
+def environment(service: str) -> dict[str, str]:
+    env = SERVICES[service].get("environment", {})
+    if isinstance(env, list):
+        env = dict(item.split("=", 1) for item in env)
+    return {name: interpolate(value) for name, value in env.items()}
+
+
+def command(service: str) -> list[str]:
+    cmd = SERVICES[service]["command"]
+    return shlex.split(cmd) if isinstance(cmd, str) else [str(part) for part in cmd]
+
+
+def option(cmd: list[str], name: str) -> str:
+    """The value of `--name value` or `--name=value` in a command line."""
+    for i, part in enumerate(cmd):
+        if part == name:
+            return cmd[i + 1]
+        if part.startswith(name + "="):
+            return part.split("=", 1)[1]
+    raise AssertionError(f"{name} not in {cmd}")
+
+
+def healthcheck(service: str) -> str:
+    test = SERVICES[service]["healthcheck"]["test"]
+    return test if isinstance(test, str) else " ".join(test)
+
+
+def settings_env_names() -> set[str]:
+    """Every variable campaign/settings.py reads through django-environ: env.<type>("NAME", ...)."""
+    return set(re.findall(r"\benv\.\w+\(\s*\"([A-Z][A-Z0-9_]*)\"", SETTINGS_SOURCE))
+
+
+def published_ports(service: str) -> dict[int, int]:
+    """{container port: host port} for the service's `ports` entries."""
+    ports = {}
+    for entry in SERVICES[service].get("ports", []):
+        parts = str(entry).split("/")[0].split(":")
+        ports[int(parts[-1])] = int(parts[-2]) if len(parts) > 1 else int(parts[-1])
+    return ports
+
+
+def migrate_services() -> list[str]:
+    return [
+        name
+        for name, service in SERVICES.items()
+        if "command" in service and command(name)[:3] == ["python", "manage.py", "migrate"]
+    ]
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text()
+    text = re.sub(r"\\\n", " ", text)
+    instructions = []
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            keyword, _, rest = line.partition(" ")
+            instructions.append((keyword.upper(), " ".join(rest.split())))
+    return instructions
+
+
+def test_it_defines_the_whole_stack():
+    assert {"web", "worker", "beat", "postgres", "redis", "mailpit"} <= set(SERVICES)
+
+
+def test_app_services_run_one_image_built_from_the_dockerfile():
+    app = [*APP_SERVICES, *migrate_services()]
+    for name in app:
+        build = SERVICES[name]["build"]
+        context = build if isinstance(build, str) else build.get("context", ".")
+        assert context == ".", name
+    assert len({SERVICES[name].get("image") for name in app}) == 1
+
+
+def test_web_runs_gunicorn_on_the_projects_wsgi_module():
+    cmd = command("web")
+
+    assert cmd[0] == "gunicorn"
+    module = cmd[1]
+    assert module == "campaign.wsgi"
+    wsgi_file = ROOT.joinpath(*module.split(".")).with_suffix(".py")
+    assert wsgi_file.is_file()
+    assert re.search(r"^application = get_wsgi_application\(\)", wsgi_file.read_text(), re.M)
+    assert f'WSGI_APPLICATION = "{module}.application"' in SETTINGS_SOURCE
+    assert option(cmd, "--bind") == "0.0.0.0:8000"
+    assert option(cmd, "--workers") == "4"
+    assert option(cmd, "--worker-class") == "sync"
+
+
+@pytest.mark.parametrize("service", ["worker", "beat"])
+def test_worker_and_beat_run_the_campaign_celery_app(service):
+    assert command(service)[:4] == ["celery", "-A", "campaign", service]
+    assert "app = Celery(" in (ROOT / "campaign" / "celery.py").read_text()
+    assert "from .celery import app as celery_app" in (ROOT / "campaign" / "__init__.py").read_text()
+
+
+def test_beat_keeps_its_schedule_in_a_volume_the_app_user_can_write():
+    schedule = Path(option(command("beat"), "--schedule"))
+    mounts = [str(volume).split(":") for volume in SERVICES["beat"]["volumes"]]
+    targets = {Path(mount[1]) for mount in mounts if mount[0] in COMPOSE["volumes"]}
+
+    assert schedule.parent in targets
+    # The image creates that directory for the non-root user; a fresh named volume copies its owner.
+    runs = " ".join(rest for keyword, rest in dockerfile_instructions() if keyword == "RUN")
+    relative = schedule.parent.relative_to("/app")
+    assert f"chown app:app {relative}" in runs
+
+
+def test_migrations_run_once_before_the_app_starts():
+    (migrate,) = migrate_services()
+    assert SERVICES[migrate]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert SERVICES[migrate]["restart"] == "no"
+    for name in APP_SERVICES:
+        assert SERVICES[name]["depends_on"][migrate]["condition"] == "service_completed_successfully"
+
+
+def test_the_settings_read_the_variables_this_test_looks_for():
+    assert REQUIRED_ENV | {"DJANGO_SECURE_SSL_REDIRECT"} <= settings_env_names()
+
+
+@pytest.mark.parametrize("service", [*APP_SERVICES, "migrate"])
+def test_app_services_get_only_variables_the_settings_read(service):
+    assert set(environment(service)) <= settings_env_names()
+
+
+@pytest.mark.parametrize("service", [*APP_SERVICES, "migrate"])
+def test_app_services_get_every_required_variable(service):
+    env = environment(service)
+
+    assert REQUIRED_ENV <= set(env)
+    assert all(env[name] for name in REQUIRED_ENV)
+    assert env["DJANGO_DEBUG"] == "0"
+    # Local http: production puts a TLS proxy in front and keeps the redirect on.
+    assert env["DJANGO_SECURE_SSL_REDIRECT"] == "0"
+
+
+def test_urls_point_at_the_compose_services():
+    env = environment("web")
+    postgres = environment("postgres")
+
+    database = urlsplit(env["DATABASE_URL"])
+    assert database.scheme in {"postgres", "postgresql"}
+    assert (database.hostname, database.port) == ("postgres", 5432)
+    assert database.username == postgres["POSTGRES_USER"]
+    assert database.password == postgres["POSTGRES_PASSWORD"]
+    assert database.path == "/" + postgres["POSTGRES_DB"]
+
+    redis = urlsplit(env["REDIS_URL"])
+    assert redis.scheme == "redis"
+    assert (redis.hostname, redis.port) == ("redis", 6379)
+
+    email = urlsplit(env["EMAIL_URL"])
+    assert email.scheme == "smtp"
+    assert (email.hostname, email.port) == ("mailpit", 1025)
+
+    for host in (database.hostname, redis.hostname, email.hostname):
+        assert host in SERVICES
+
+
+def test_every_app_service_sees_the_same_services():
+    envs = [environment(name) for name in [*APP_SERVICES, *migrate_services()]]
+    assert all(env == envs[0] for env in envs)
+
+
+def test_site_url_is_the_published_web_port_and_an_allowed_host():
+    env = environment("web")
+    site = urlsplit(env["SITE_URL"])
+    allowed = env["DJANGO_ALLOWED_HOSTS"].split(",")
+
+    assert published_ports("web")[8000] == site.port
+    assert site.hostname in allowed
+    # The health check calls the app from inside its container.
+    health_host = urlsplit(re.search(r"http://[^'\" ]+", healthcheck("web")).group(0)).hostname
+    assert health_host in allowed
+
+
+def test_mailpit_shows_its_web_ui_and_accepts_smtp():
+    assert SERVICES["mailpit"]["image"].split(":")[0] == "axllent/mailpit"
+    assert 8025 in published_ports("mailpit")
+    assert 1025 in published_ports("mailpit")
+
+
+def test_images_are_postgres_16_and_redis_7():
+    assert SERVICES["postgres"]["image"] == "postgres:16"
+    assert SERVICES["redis"]["image"] == "redis:7"
+
+
+def test_health_checks():
+    assert "pg_isready" in healthcheck("postgres")
+    assert f"-U {environment('postgres')['POSTGRES_USER']}" in healthcheck("postgres")
+    assert "redis-cli ping" in healthcheck("redis")
+    assert "http://127.0.0.1:8000/healthz" in healthcheck("web")
+    assert "b'ok'" in healthcheck("web")
+    assert "readyz" in healthcheck("mailpit")
+
+
+def test_app_services_wait_for_healthy_services():
+    for name in APP_SERVICES:
+        depends = SERVICES[name]["depends_on"]
+        for needed in ("postgres", "redis", "mailpit"):
+            assert depends[needed]["condition"] == "service_healthy", (name, needed)
+
+
+def test_every_service_waited_for_as_healthy_has_a_health_check():
+    for service in SERVICES.values():
+        for needed, condition in service.get("depends_on", {}).items():
+            if condition["condition"] == "service_healthy":
+                assert "test" in SERVICES[needed]["healthcheck"], needed
+
+
+def test_healthz_answers_ok(rf):
+    from django.urls import resolve
+
+    match = resolve("/healthz")
+    response = match.func(rf.get("/healthz"))
+
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_the_compose_environment_loads_the_settings_wsgi_and_celery_app():
+    # Given exactly the environment a compose container gets (no test settings)
+    env = {"PATH": os.environ["PATH"], **environment("worker")}
+    probe = """
+import json
+from django.conf import settings
+import campaign.wsgi
+from celery.app.utils import find_app
+app = find_app("campaign")
+app.loader.import_default_modules()
+db = settings.DATABASES["default"]
+mailer = settings.MAILERS["default"]
+print(json.dumps({
+    "wsgi": callable(campaign.wsgi.application),
+    "celery_main": app.main,
+    "registered": sorted(app.tasks),
+    "beat_tasks": sorted(entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()),
+    "debug": settings.DEBUG,
+    "ssl_redirect": settings.SECURE_SSL_REDIRECT,
+    "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    "broker": settings.CELERY_BROKER_URL,
+    "cache": settings.CACHES["default"]["BACKEND"],
+    "db": [db["ENGINE"], db["HOST"], db["PORT"], db["NAME"]],
+    "email": [mailer["BACKEND"], mailer["OPTIONS"]["host"], mailer["OPTIONS"]["port"]],
+    "site_url": settings.SITE_URL,
+}))
+"""
+    # When the settings, the WSGI module and the Celery app are loaded in it
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    # Then they run in production mode against PostgreSQL, Redis, a real worker and SMTP
+    assert result.returncode == 0, result.stderr
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert loaded["wsgi"] is True
+    assert loaded["celery_main"] == "campaign"
+    assert set(loaded["beat_tasks"]) <= set(loaded["registered"])
+    assert "petitions.tasks.send_signature_mail" in loaded["registered"]
+    assert loaded["debug"] is False
+    assert loaded["ssl_redirect"] is False
+    assert loaded["eager"] is False
+    assert loaded["broker"] == "redis://redis:6379/0"
+    assert loaded["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert loaded["db"] == ["django.db.backends.postgresql", "postgres", 5432, "campaign"]
+    assert loaded["email"] == ["django.core.mail.backends.smtp.EmailBackend", "mailpit", 1025]
+    assert loaded["site_url"] == "http://localhost:8000"
+
+
+def test_dockerfile_installs_requirements_and_runs_as_a_non_root_user():
+    instructions = dockerfile_instructions()
+    keywords = [keyword for keyword, _ in instructions]
+    runs = [rest for keyword, rest in instructions if keyword == "RUN"]
+    users = [rest for keyword, rest in instructions if keyword == "USER"]
+
+    assert instructions[0] == ("FROM", "python:3.13-slim")
+    assert ("COPY", "requirements.txt .") in instructions
+    assert any("pip install -r requirements.txt" in run for run in runs)
+    assert (ROOT / "requirements.txt").is_file()
+    collect = next(run for run in runs if "collectstatic" in run)
+    assert "DJANGO_DEBUG=0" in collect
+    assert "DJANGO_SECRET_KEY=" in collect
+    assert users and users[-1] not in {"root", "0"}
+    # The user is switched after everything that needs root, and before the process starts.
+    assert keywords.index("USER") > max(i for i, k in enumerate(keywords) if k in {"RUN", "COPY"})
+
+
+def test_dockerfile_default_command_is_the_web_command():
+    cmd = next(rest for keyword, rest in dockerfile_instructions() if keyword == "CMD")
+    assert json.loads(cmd) == command("web")
+
+
+def test_dockerignore_keeps_local_state_out_of_the_image():
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".git", ".venv", "var", ".env"} <= ignored
+
+
+def test_readme_documents_every_variable_the_settings_read():
+    readme = (ROOT / "README.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme, re.M))
+    assert documented == settings_env_names()
