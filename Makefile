@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test test-strict lint migrate demo worker beat web bench clean
+.PHONY: install run test lint migrate demo worker beat web clean
 
 install: $(VENV)/.installed
 
@@ -46,7 +46,8 @@ worker: install
 	$(VENV)/bin/celery -A campaign worker --loglevel INFO
 
 beat: install
-	$(VENV)/bin/celery -A campaign beat --loglevel INFO
+	@mkdir -p var
+	$(VENV)/bin/celery -A campaign beat --loglevel INFO --schedule var/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
