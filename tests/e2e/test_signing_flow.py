@@ -1,0 +1,189 @@
+"""End to end: sign over HTTP, get the confirmation over SMTP, confirm, and see the count grow.
+
+Runs against gunicorn, a Celery worker, Redis, PostgreSQL and an SMTP catcher: see conftest.py.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from petitions.models import Signature
+from petitions.tasks import sweep_unsent_mail
+from tests.factories import CampaignFactory, SignatureFactory, StatementFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+# Not ASCII, so the subject and both parts go through the mail server encoded.
+TITLE = "Democracia para el Perú"
+
+
+@pytest.fixture
+def statement():
+    campaign = CampaignFactory(slug="peru", title="Solidarity with Peru")
+    return StatementFactory(campaign=campaign, slug="democracia", title=TITLE)
+
+
+def count(browser, statement) -> int:
+    response = browser.get(statement.get_absolute_url() + "count.json")
+    assert response.status == 200
+    return response.json()["signature_count"]
+
+
+def sign(browser, statement, **values):
+    """Open the statement page and submit its form, as a person without JavaScript would."""
+    page = browser.get(statement.get_absolute_url())
+    assert page.status == 200
+    form = page.form("sign-form")
+    assert form.method == "post"
+    assert browser.cookie("csrftoken"), "the statement page sets no CSRF cookie"
+    assert form.value("csrfmiddlewaretoken"), "the form has no CSRF token"
+    fields = {"kind": "individual", "country": "PE", **values}
+    return browser.post(form.action, form.submission(**fields))
+
+
+def confirm_link(e2e, mail) -> str:
+    links = mail.links(f"{e2e.site_url}/confirm/")
+    assert len(links) == 1, f"expected one confirmation link in:\n{mail.text}"
+    assert f'href="{links[0]}"' in mail.html
+    return links[0]
+
+
+def test_it_signs_confirms_and_counts_one_signature(e2e, statement):
+    browser = e2e.browser()
+    check_email_url = statement.get_absolute_url() + "check-your-email/"
+    assert count(browser, statement) == 0
+
+    # When Ana signs through the form
+    response = sign(
+        browser,
+        statement,
+        name="Ana Torres",
+        email="ana@example.org",
+        show_publicly=True,
+        consent_contact=True,
+    )
+
+    # Then she is sent to "check your email", and a pending signature is stored
+    assert response.status == 303
+    assert response.location == check_email_url
+    page = browser.get(response.location)
+    assert page.status == 200
+    assert "Check your email" in page.body
+    signature = Signature.objects.get(statement=statement)
+    assert signature.status == Signature.Status.PENDING
+    assert (signature.email, signature.country, signature.name) == ("ana@example.org", "PE", "Ana Torres")
+    assert signature.show_publicly and signature.consent_contact and signature.consent_text
+    assert len(signature.ip_hash) == 64 and "127.0.0.1" not in signature.ip_hash
+
+    # And the worker mails her a confirmation over SMTP
+    (mail,) = e2e.mailbox.wait_for(1, to="ana@example.org")
+    assert TITLE in mail.subject
+    assert TITLE in mail.text and TITLE in mail.html
+    link = confirm_link(e2e, mail)
+
+    # When she opens the link (from her mail client: no cookies)
+    thanks = e2e.browser().get(link)
+
+    # Then she is thanked and the signature is confirmed, but not yet counted
+    assert thanks.status == 200
+    assert "your signature is confirmed" in thanks.body
+    assert f"{e2e.site_url}{statement.get_absolute_url()}" in thanks.body  # the link to share
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+    confirmed_at = signature.confirmed_at
+    assert count(browser, statement) == 0
+
+    # When the tally runs on the worker, the public count goes up by exactly one
+    e2e.tally()
+    assert count(browser, statement) == 1
+
+    # Opening the link again (or a mail scanner prefetching it) changes nothing
+    again = e2e.browser().get(link)
+    assert again.status == 200
+    e2e.tally()
+    assert count(browser, statement) == 1
+    signature.refresh_from_db()
+    assert signature.confirmed_at == confirmed_at
+    assert len(e2e.mailbox.mails) == 1
+
+
+def test_it_mails_a_repeat_signer_again_but_stores_one_signature(e2e, statement):
+    browser = e2e.browser()
+    first = sign(browser, statement, name="Luis Quispe", email="luis@example.org")
+    (first_mail,) = e2e.mailbox.wait_for(1, to="luis@example.org")
+
+    # When Luis signs again, his address typed differently
+    again = sign(e2e.browser(), statement, name="Luis Q.", email="  LUIS@Example.ORG ")
+
+    # Then he gets the same answer, and a second mail with a link, to the address he first gave
+    assert (
+        (again.status, again.location)
+        == (first.status, first.location)
+        == (303, statement.get_absolute_url() + "check-your-email/")
+    )
+    second_mail = e2e.mailbox.wait_for(2, to="luis@example.org")[1]
+    assert second_mail.recipients == ["luis@example.org"]
+    assert TITLE in second_mail.subject
+    first_link, second_link = confirm_link(e2e, first_mail), confirm_link(e2e, second_mail)
+    # But only one signature is stored. (The mail reaches the SMTP server just before the worker
+    # commits "sent", so wait for the row too.)
+    signature = Signature.objects.get(statement=statement)
+    e2e.wait_until(lambda: Signature.objects.get(pk=signature.pk).mails_sent == 2, what="mails_sent == 2")
+    signature.refresh_from_db()
+    assert (signature.name, signature.mails_requested, signature.mails_sent) == ("Luis Quispe", 2, 2)
+
+    # Both links confirm that one signature
+    assert e2e.browser().get(second_link).status == 200
+    assert e2e.browser().get(first_link).status == 200
+    signature.refresh_from_db()
+    assert signature.status == Signature.Status.CONFIRMED
+
+    # When he signs once more, confirmed: a "you have already signed" mail, still one signature
+    sign(e2e.browser(), statement, name="Luis", email="Luis@example.org")
+    third_mail = e2e.mailbox.wait_for(3, to="luis@example.org")[2]
+    assert "already signed" in third_mail.subject and TITLE in third_mail.subject
+    assert not third_mail.links(f"{e2e.site_url}/confirm/")
+    assert third_mail.html
+    assert Signature.objects.filter(statement=statement).count() == 1
+    e2e.tally()
+    assert count(browser, statement) == 1
+
+
+def test_it_sweeps_a_mail_that_was_never_queued_exactly_once(e2e, statement):
+    # Given a signature whose confirmation was never queued (the broker was down when it was made)
+    ten_minutes_ago = timezone.now() - timedelta(minutes=10)
+    lost = SignatureFactory(
+        statement=statement,
+        email="lost@example.org",
+        mails_requested=1,
+        mails_sent=0,
+        created_at=ten_minutes_ago,
+    )
+    # And one just made, whose own task may still be on its way, and one already mailed
+    SignatureFactory(statement=statement, email="recent@example.org", mails_requested=1, mails_sent=0)
+    SignatureFactory(
+        statement=statement,
+        email="mailed@example.org",
+        mails_requested=1,
+        mails_sent=1,
+        created_at=ten_minutes_ago,
+    )
+
+    # When the sweep runs twice, both runs queued before either mail goes out
+    sweep_unsent_mail.delay()
+    sweep_unsent_mail.delay()
+    (mail,) = e2e.mailbox.wait_for(1, to="lost@example.org")
+    # And once more after the mail went out
+    sweep_unsent_mail.delay()
+    e2e.tally()  # a barrier: the worker has now run everything queued before
+
+    # Then exactly one mail went out, to the lost signature, with a working link
+    assert [m.recipients for m in e2e.mailbox.mails] == [["lost@example.org"]]
+    lost.refresh_from_db()
+    assert (lost.mails_requested, lost.mails_sent) == (1, 1)
+    assert lost.last_mailed_at is not None
+    assert TITLE in mail.subject
+    assert e2e.browser().get(confirm_link(e2e, mail)).status == 200
+    lost.refresh_from_db()
+    assert lost.status == Signature.Status.CONFIRMED
