@@ -40,7 +40,7 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 
 web: install
-	$(VENV)/bin/gunicorn campaign.wsgi --bind 127.0.0.1:$(PORT) --workers 4
+	$(VENV)/bin/gunicorn campaign.wsgi --bind 127.0.0.1:$(PORT) --workers 4 --no-control-socket
 
 worker: install
 	$(VENV)/bin/celery -A campaign worker --loglevel INFO

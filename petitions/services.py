@@ -127,6 +127,8 @@ def send_signature_mail(signature_id: int) -> bool:
         if signature is None:
             return False
         if signature.status == Signature.Status.PENDING and not signature.statement.is_open:
+            # No confirmation for a closed statement: the mail is no longer due (nor swept again).
+            Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
             return False
         signature_message(signature).send()
         Signature.objects.filter(pk=signature.pk).update(
