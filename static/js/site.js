@@ -1,30 +1,58 @@
 // Progressive enhancement only: every form and link works without this file.
 document.addEventListener("DOMContentLoaded", () => {
-  // "Copy link" buttons on the thank-you page.
+  // "Copy link" buttons on the thank-you page: hidden in the HTML, shown once they can work.
   document.querySelectorAll("[data-copy]").forEach((button) => {
+    const label = button.textContent;
+    button.hidden = false;
     button.addEventListener("click", async () => {
       const text = button.getAttribute("data-copy");
+      const input = document.getElementById("share-url");
+      let copied = false;
       try {
         await navigator.clipboard.writeText(text);
-        button.textContent = button.getAttribute("data-copied") || "✓";
+        copied = true;
       } catch (err) {
-        const input = document.getElementById("share-url");
-        if (input) { input.focus(); input.select(); }
+        if (input) {
+          input.focus();
+          input.select();
+          try { copied = document.execCommand("copy"); } catch (ignored) { copied = false; }
+        }
+      }
+      if (copied) {
+        button.textContent = button.getAttribute("data-copied") || "✓";
+        window.setTimeout(() => { button.textContent = label; }, 4000);
       }
     });
   });
 
-  // Show organisation and role only when signing on behalf of an organisation.
   const form = document.querySelector(".sign-form");
-  if (form) {
-    const orgFields = form.querySelector(".org-fields");
-    const radios = form.querySelectorAll("input[name=kind]");
-    const update = () => {
-      const checked = form.querySelector("input[name=kind]:checked");
-      const isOrg = checked && checked.value === "organisation";
-      if (orgFields) orgFields.hidden = !isOrg && !orgFields.querySelector(".has-error");
-    };
-    radios.forEach((radio) => radio.addEventListener("change", update));
-    update();
-  }
+  if (!form) return;
+
+  // Show organisation and role only when signing on behalf of an organisation.
+  const orgFields = form.querySelector(".org-fields");
+  const update = () => {
+    const checked = form.querySelector("input[name=kind]:checked");
+    const isOrg = checked && checked.value === "organisation";
+    if (orgFields) orgFields.hidden = !isOrg && !orgFields.querySelector(".has-error");
+  };
+  form.querySelectorAll("input[name=kind]").forEach((radio) => radio.addEventListener("change", update));
+  update();
+
+  // After a failed submission, bring the error summary into view (on a phone it is far down).
+  const summary = form.querySelector(".error-summary");
+  if (summary) summary.focus();
+
+  // One tap, one submission: ignore repeated taps while the page is loading.
+  const submit = form.querySelector("button[type=submit]");
+  let sending = false;
+  form.addEventListener("submit", (event) => {
+    if (sending) { event.preventDefault(); return; }
+    sending = true;
+    if (submit) submit.setAttribute("aria-disabled", "true");
+  });
+  // Coming back with the browser's back button restores the page as it was: allow signing again.
+  window.addEventListener("pageshow", () => {
+    sending = false;
+    if (submit) submit.removeAttribute("aria-disabled");
+  });
 });

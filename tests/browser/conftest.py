@@ -1,0 +1,98 @@
+"""Playwright driving Debian's Chromium against pytest-django's live server.
+
+The browser is never downloaded: we launch /usr/bin/chromium (or CHROMIUM_PATH). The root conftest
+skips these tests when Chromium or Playwright is missing (and fails them under CAMPAIGN_STRICT=1).
+"""
+
+import os
+
+import pytest
+
+from tests.conftest import CHROMIUM
+
+# Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety
+# check on every ORM call the test makes. The ORM calls here are plain synchronous ones.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+}
+LAPTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else "chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleLog:
+    """Console errors and CSP violations a page reported while the test ran."""
+
+    def __init__(self):
+        self.errors: list[str] = []
+
+    def attach(self, page):
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+
+    def _on_console(self, message):
+        text = message.text
+        if message.type == "error" or "Content Security Policy" in text:
+            self.errors.append(f"{message.type}: {text}")
+
+
+def _new_page(browser, live_server, console, **options):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    console.attach(page)
+    return context, page
+
+
+@pytest.fixture
+def console():
+    return ConsoleLog()
+
+
+@pytest.fixture
+def phone(browser, live_server, console):
+    context, page = _new_page(browser, live_server, console, **PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def laptop(browser, live_server, console):
+    context, page = _new_page(browser, live_server, console, **LAPTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def demo_statement(transactional_db):
+    from django.core.management import call_command
+
+    from petitions.models import Statement
+
+    call_command("demo", verbosity=0)
+    return Statement.objects.select_related("campaign").get(
+        campaign__slug="democracy-now", slug="solidarity-statement"
+    )
