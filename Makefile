@@ -49,5 +49,10 @@ beat: install
 	@mkdir -p var
 	$(VENV)/bin/celery -A campaign beat --loglevel INFO --schedule var/celerybeat-schedule
 
+# Load figures for the signing path with this machine's ceilings, on loopback (see bench/run.py):
+# uses PostgreSQL and Redis on 127.0.0.1 (database campaign_bench, Redis db 9, both reset each run).
+bench: install
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache

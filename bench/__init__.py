@@ -1,0 +1,1 @@
+"""`make bench`: load and throughput figures for the signing path, with ceilings measured in the same run."""

@@ -1,0 +1,16 @@
+"""The site's URLs plus the two ceiling views (ROOT_URLCONF in bench.settings)."""
+
+from django.urls import path
+
+from campaign.urls import handler400, handler404, handler500
+from campaign.urls import urlpatterns as site_urlpatterns
+
+from . import views
+
+urlpatterns = [
+    path("bench/hello", views.hello, name="bench_hello"),
+    path("bench/insert", views.insert, name="bench_insert"),
+    *site_urlpatterns,
+]
+
+__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]

@@ -1,0 +1,628 @@
+"""`make bench`: the signing path under load, with the machine's own ceilings measured in the same run.
+
+Everything runs on loopback. The bench uses the machine's PostgreSQL (127.0.0.1:5432, user postgres)
+and Redis (127.0.0.1:6379) unless BENCH_DATABASE_URL / BENCH_REDIS_URL say otherwise, starting them
+if they are not running. Its database (campaign_bench) is dropped and recreated, and its Redis
+database (9) flushed, on every run. It starts, and always stops again: gunicorn as deployed
+(campaign.wsgi, 4 sync workers, DJANGO_DEBUG=0, persistent connections), a Celery worker with two
+processes, beat, and an SMTP catcher. Load comes from wrk (installed with apt-get if missing) or, failing
+that, from a slower Python generator.
+
+It prints a table and writes bench/results.json. Knobs: BENCH_DURATION (seconds per load run, 15),
+BENCH_CONNECTIONS (64), BENCH_PAGE_ROWS (1,000,000), BENCH_MAILS (3,000), BENCH_EXPORT_ROWS (1,000,000),
+BENCH_KEEP_DATABASE=1 (keep the database afterwards for a look).
+"""
+
+import contextlib
+import json
+import os
+import random
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.data import drop_database, insert_signatures, recreate_database  # noqa: E402
+from bench.load import (  # noqa: E402
+    CONNECTIONS,
+    Load,
+    ensure_wrk,
+    http_request,
+    python_get,
+    python_post,
+    run_wrk,
+    signing_form,
+)
+from bench.system import (  # noqa: E402
+    BenchError,
+    CpuWatch,
+    MailCounter,
+    Service,
+    children,
+    free_port,
+    machine,
+    memory_kb,
+    port_open,
+    reset_peak_memory,
+    say,
+    wait_until,
+)
+from bench.system import elapsed as since_start  # noqa: E402
+
+BENCH_DIR = ROOT / "bench"
+RESULTS = BENCH_DIR / "results.json"
+DURATION = int(os.environ.get("BENCH_DURATION", "15"))
+PAGE_ROWS = int(os.environ.get("BENCH_PAGE_ROWS", "1000000"))
+EXPORT_ROWS = int(os.environ.get("BENCH_EXPORT_ROWS", str(PAGE_ROWS)))
+MAILS = int(os.environ.get("BENCH_MAILS", "3000"))
+WEB_WORKERS = 4
+WORKER_PROCESSES = 2
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/campaign_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
+
+# (figure, target description, check) — from the issue; `r` holds the results.
+TARGETS = [
+    ("ceiling_sign_per_s", "", None),
+    ("ceiling_hello_per_s", "", None),
+    (
+        "sign_per_s",
+        ">= 0.6 x ceiling_sign and >= 600",
+        lambda r: r["sign_per_s"] >= max(600, 0.6 * r["ceiling_sign_per_s"]),
+    ),
+    ("sign_p99_ms", "<= 100", lambda r: r["sign_p99_ms"] <= 100),
+    ("sign_errors", "= 0", lambda r: r["sign_errors"] == 0),
+    ("sign_lost", "= 0", lambda r: r["sign_lost"] == 0),
+    (
+        "page_per_s",
+        ">= 0.3 x ceiling_hello and >= 1500",
+        lambda r: r["page_per_s"] >= max(1500, 0.3 * r["ceiling_hello_per_s"]),
+    ),
+    ("page_p99_ms", "<= 50", lambda r: r["page_p99_ms"] <= 50),
+    ("count_freshness_s", "<= 5", lambda r: r["count_freshness_s"] <= 5),
+    ("mail_per_s", ">= 300", lambda r: r["mail_per_s"] >= 300),
+    ("export_rows", f"= {EXPORT_ROWS:,}", lambda r: r["export_rows"] == EXPORT_ROWS),
+    ("export_s", "<= 20", lambda r: r["export_s"] <= 20),
+    ("export_peak_mb", "<= 50", lambda r: r["export_peak_mb"] <= 50),
+]
+# Which ceiling each figure is compared with.
+CEILINGS = {
+    "sign_per_s": "ceiling_sign_per_s",
+    "sign_p99_ms": "ceiling_sign_p99_ms",
+    "page_per_s": "ceiling_hello_per_s",
+    "page_p99_ms": "ceiling_hello_p99_ms",
+}
+
+# --- The run -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Bench:
+    log_dir: Path
+    services: list[Service] = field(default_factory=list)
+    cleanups: list = field(default_factory=list)
+    results: dict = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def start(self, name: str, args: list[str], env: dict) -> Service:
+        service = Service(name, args, env, self.log_dir)
+        self.services.append(service)
+        return service
+
+    def close(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+        for cleanup in reversed(self.cleanups):
+            try:
+                cleanup()
+            except Exception as exc:  # noqa: BLE001 - clean up the rest regardless
+                say(f"clean-up step failed: {exc}")
+
+
+def ensure_postgres(bench: Bench, database_url: str) -> None:
+    parts = urllib.parse.urlsplit(database_url)
+    host, port = parts.hostname or "127.0.0.1", parts.port or 5432
+    if port_open(host, port):
+        return
+    if "BENCH_DATABASE_URL" in os.environ or not shutil.which("pg_ctlcluster"):
+        raise BenchError(f"PostgreSQL is not reachable on {host}:{port}")
+    version = sorted(os.listdir("/etc/postgresql"))[0]
+    say(f"starting the machine's PostgreSQL {version} (stopped again at the end)")
+    subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"], check=True)
+    bench.cleanups.append(
+        lambda: subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "stop"], check=False
+        )
+    )
+    wait_until(lambda: port_open(host, port), "PostgreSQL")
+
+
+def ensure_redis(bench: Bench, redis_url: str) -> str:
+    parts = urllib.parse.urlsplit(redis_url)
+    if port_open(parts.hostname or "127.0.0.1", parts.port or 6379):
+        return redis_url
+    if "BENCH_REDIS_URL" in os.environ or not shutil.which("redis-server"):
+        raise BenchError(f"Redis is not reachable at {redis_url}")
+    port = free_port()
+    say(f"starting a Redis of our own on 127.0.0.1:{port}")
+    bench.start(
+        "redis",
+        ["redis-server", "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        dict(os.environ),
+    )
+    wait_until(lambda: port_open("127.0.0.1", port), "Redis")
+    return f"redis://127.0.0.1:{port}{parts.path or '/9'}"
+
+
+def main() -> int:
+    log_dir = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
+    bench = Bench(log_dir)
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupted)
+    try:
+        run(bench)
+    except (BenchError, KeyboardInterrupt) as exc:
+        say(f"bench failed: {exc or 'interrupted'}")
+        for service in bench.services:
+            if service.process.poll() is not None or isinstance(exc, BenchError):
+                say(f"--- {service.name} log (last lines) ---\n{service.tail()}")
+        return 1
+    finally:
+        say("stopping everything the bench started")
+        bench.close()
+        say(f"logs kept in {log_dir}")
+    return 0
+
+
+def run(bench: Bench) -> None:
+    results = bench.results
+    database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
+    redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
+    ensure_postgres(bench, database_url)
+    redis_url = ensure_redis(bench, redis_url)
+    wrk = ensure_wrk()
+    if not wrk:
+        bench.notes.append(
+            "wrk not available: load from the Python generator (slower; figures are lower bounds)"
+        )
+        say(bench.notes[-1])
+
+    say("recreating the database and flushing the Redis database")
+    recreate_database(database_url)
+    if os.environ.get("BENCH_KEEP_DATABASE") != "1":
+        bench.cleanups.append(lambda: drop_database(database_url))
+    import redis
+
+    redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb()
+
+    from aiosmtpd.controller import Controller
+
+    mails = MailCounter()
+    smtp = Controller(mails, hostname="127.0.0.1", port=free_port())
+    smtp.start()
+    bench.cleanups.append(smtp.stop)
+
+    web_port = free_port()
+    site_url = f"http://127.0.0.1:{web_port}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(32),
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": "campaign-bench",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
+        "SITE_URL": site_url,
+        "LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_CSRF_TRUSTED_ORIGINS", None)
+    os.environ.update(env)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    say("migrating and collecting static files")
+    call_command("migrate", "--noinput", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+
+    from petitions.models import Campaign, Statement
+
+    campaign = Campaign.objects.create(slug="bench", title="Bench campaign", summary="For make bench.")
+    body = (ROOT / "README.md").read_text()[:3000] if (ROOT / "README.md").exists() else "Bench statement."
+
+    def statement(slug: str, title: str) -> Statement:
+        return Statement.objects.create(
+            campaign=campaign,
+            slug=slug,
+            title=title,
+            body=body,
+            status=Statement.Status.OPEN,
+            target=2_000_000,
+        )
+
+    sign_statement = statement("sign", "Signing surge")
+    page_statement = statement("page", "A statement with a million signatures")
+    mail_statement = statement("mail", "Confirmation mail")
+
+    python = sys.executable
+    web = bench.start(
+        "gunicorn",
+        [
+            python, "-m", "gunicorn", "campaign.wsgi", "--bind", f"127.0.0.1:{web_port}",
+            "--workers", str(WEB_WORKERS), "--worker-class", "sync", "--worker-tmp-dir", "/dev/shm",  # noqa: S108 - as in the Dockerfile
+            "--timeout", "60", "--backlog", "2048", "--no-control-socket",
+        ],
+        env,
+    )  # fmt: skip
+    worker_name = f"bench-{secrets.token_hex(3)}@{socket.gethostname()}"
+    worker = bench.start(
+        "celery-worker",
+        [
+            python, "-m", "celery", "-A", "campaign", "worker", "--loglevel", "WARNING",
+            "--concurrency", str(WORKER_PROCESSES), "-n", worker_name, "--without-gossip", "--without-mingle",
+        ],
+        env,
+    )  # fmt: skip
+    beat = bench.start(
+        "celery-beat",
+        [
+            python, "-m", "celery", "-A", "campaign", "beat", "--loglevel", "WARNING",
+            "--schedule", str(bench.log_dir / "beat-schedule"),
+        ],
+        env,
+    )  # fmt: skip
+
+    from campaign.celery import app as celery_app
+
+    def web_ready():
+        web.check()
+        with contextlib.suppress(OSError):
+            return http_request(site_url + "/healthz")[0] == 200
+        return False
+
+    def worker_ready():
+        worker.check()
+        with contextlib.suppress(Exception):
+            return bool(celery_app.control.ping(destination=[worker_name], timeout=0.5))
+        return False
+
+    say(
+        f"starting gunicorn ({WEB_WORKERS} sync workers), a Celery worker "
+        f"({WORKER_PROCESSES} processes) and beat"
+    )
+    wait_until(web_ready, "gunicorn to answer /healthz")
+    wait_until(worker_ready, "the Celery worker to answer a ping")
+    beat.check()
+    web_workers = wait_until(
+        lambda: len(children(web.pid)) == WEB_WORKERS and children(web.pid), "gunicorn workers"
+    )
+
+    database_name = urllib.parse.unquote(urllib.parse.urlsplit(database_url).path.lstrip("/"))
+    others_cpu = results.setdefault("other_cpu_share", {})
+
+    def load(name: str, kind: str, path: str, *, cookie: str = "", prefix: str = "") -> Load:
+        url = site_url + path
+        with CpuWatch(database_name) as watch:
+            if wrk:
+                if kind == "get":
+                    result = run_wrk(wrk, url, "get.lua", [], DURATION)
+                else:
+                    args = [path, cookie, prefix, secrets.token_hex(3)]
+                    result = run_wrk(wrk, url, "post.lua", args, DURATION)
+            elif kind == "get":
+                result = python_get(url, DURATION)
+            else:
+                result = python_post(url, cookie, prefix, secrets.token_hex(3), DURATION)
+        web.check()
+        others_cpu[name] = round(watch.others_share, 2)
+        say(
+            f"  {kind.upper()} {path}: {result.per_s:,.0f}/s, p99 {result.p99_ms:.1f} ms, "
+            f"statuses {result.statuses}, socket errors {result.socket_errors}; "
+            f"other processes used {watch.others_share:.0%} of the CPU"
+        )
+        if watch.others_share > 0.1:
+            bench.notes.append(
+                f"{name}: other processes on this machine used {watch.others_share:.0%} of its CPU "
+                "during the run; the figure is lower than the machine can do"
+            )
+        return result
+
+    # Warm every worker up (imports, templates, connections) before measuring anything.
+    sign_path = sign_statement.get_absolute_url()
+    for _ in range(4 * WEB_WORKERS):
+        http_request(site_url + sign_path)
+        http_request(site_url + "/bench/hello")
+    cookie, prefix = signing_form(site_url, sign_path)
+
+    # Ceilings.
+    say(f"ceiling: a bare view returning a tiny page, {CONNECTIONS} connections, {DURATION} s")
+    hello = load("ceiling_hello", "get", "/bench/hello")
+    results["ceiling_hello_per_s"] = round(hello.per_s, 1)
+    results["ceiling_hello_p99_ms"] = round(hello.p99_ms, 1)
+    say("ceiling: a bare view inserting one row from a POST")
+    ceiling = load("ceiling_sign", "post", "/bench/insert", cookie=cookie, prefix=prefix)
+    results["ceiling_sign_per_s"] = round(ceiling.per_s, 1)
+    results["ceiling_sign_p99_ms"] = round(ceiling.p99_ms, 1)
+
+    # The signing surge: the real form, CSRF on, unique emails.
+    say("signing surge: the real signing form")
+    mails_before = mails.count
+    sign = load("sign", "post", sign_path, cookie=cookie, prefix=prefix)
+    stored = sign_statement.signatures.count()
+    answered = sign.statuses.get(303, 0)
+    results.update(
+        sign_per_s=round(sign.per_s, 1),
+        sign_p99_ms=round(sign.p99_ms, 1),
+        sign_errors=sign.errors(303),
+        sign_lost=max(0, answered - stored),
+        sign_answered_303=answered,
+        sign_stored=stored,
+    )
+    surge_done = time.monotonic()
+
+    # A statement with a million confirmed signatures, while the worker mails the surge.
+    say(f"inserting {PAGE_ROWS:,} confirmed signatures (INSERT ... SELECT generate_series) and recounting")
+    started = time.monotonic()
+    insert_signatures(page_statement.pk, PAGE_ROWS, status="confirmed", mails_sent=1)
+    from petitions import services
+
+    services.recount(page_statement.pk)
+    results["page_rows"] = PAGE_ROWS
+    results["page_setup_s"] = round(time.monotonic() - started, 1)
+
+    say("waiting for the worker to mail the whole surge")
+    from django.db.models import F
+
+    from petitions.models import Signature
+
+    def surge_mailed():
+        worker.check()
+        return not Signature.objects.filter(mails_sent__lt=F("mails_requested")).exists()
+
+    wait_until(surge_mailed, "the surge's confirmation mails", timeout=300, interval=0.5)
+    surge_mails = mails.count - mails_before
+    results["surge_mails"] = surge_mails
+    results["surge_mail_drain_s"] = round(time.monotonic() - surge_done, 1)
+
+    # Confirmation mail: MAILS pending signatures become due at once; the sweep hands them to the worker.
+    say(f"confirmation mail: {MAILS:,} pending signatures due at once, {WORKER_PROCESSES} worker processes")
+    insert_signatures(mail_statement.pk, MAILS, status="pending", mails_sent=0, age_s=3600)
+    mails.reset()
+    from petitions.tasks import sweep_unsent_mail
+
+    started = time.monotonic()
+    sweep_unsent_mail.delay()
+    wait_until(
+        lambda: worker.check() or mails.count >= MAILS, "the confirmation mails", timeout=300, interval=0.05
+    )
+    results["mail_count"] = mails.count
+    results["mail_per_s"] = round(MAILS / (mails.last_at - started), 1)
+
+    # The statement page with a million signatures.
+    page_path = page_statement.get_absolute_url()
+    for _ in range(4 * WEB_WORKERS):
+        http_request(site_url + page_path)
+    say(f"statement page with {PAGE_ROWS:,} signatures")
+    page = load("page", "get", page_path)
+    results.update(
+        page_per_s=round(page.per_s, 1), page_p99_ms=round(page.p99_ms, 1), page_errors=page.errors(200)
+    )
+
+    # Count freshness: confirm through the real link, then poll count.json until it shows it.
+    say("count freshness: confirmation link, then count.json until the total shows it (beat running)")
+    results["count_freshness_s"] = count_freshness(site_url, page_statement)
+
+    # Export.
+    export(bench, site_url, campaign, page_statement, web)
+
+    results["load_generator"] = sign.generator
+    results["duration_s"] = DURATION
+    results["connections"] = CONNECTIONS
+    results["web_workers"] = WEB_WORKERS
+    results["worker_processes"] = WORKER_PROCESSES
+    results["machine"] = machine()
+    results["notes"] = bench.notes
+    results["total_s"] = round(since_start(), 1)
+    del web_workers
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n")
+    print_table(results)
+    say(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def count_freshness(site_url: str, statement, trials: int = 3) -> float:
+    from django.urls import reverse
+
+    from petitions.models import Signature
+    from petitions.tokens import make_confirm_token
+
+    count_url = site_url + reverse(
+        "petitions:statement_count", args=[statement.campaign.slug, statement.slug]
+    )
+
+    def shown() -> int:
+        status, _, body = http_request(count_url)
+        return json.loads(body)["signature_count"] if status == 200 else -1
+
+    worst = 0.0
+    for trial in range(trials):
+        time.sleep(random.uniform(0, 2))  # land anywhere between two beat ticks
+        before = shown()
+        signature = Signature.objects.create(
+            statement=statement,
+            name=f"Fresh {trial}",
+            email=f"fresh-{trial}-{secrets.token_hex(4)}@bench.example.org",
+            email_normalized=f"fresh-{trial}-{secrets.token_hex(4)}@bench.example.org",
+            country="PE",
+            mails_sent=1,
+        )
+        token = make_confirm_token(signature)
+        status, _, _ = http_request(site_url + reverse("petitions:confirm", args=[token]))
+        confirmed = time.monotonic()
+        if status != 200:
+            raise BenchError(f"the confirmation link answered {status}")
+        wait_until(
+            lambda before=before: shown() > before,
+            "count.json to show the confirmation",
+            timeout=60,
+            interval=0.02,
+        )
+        worst = max(worst, time.monotonic() - confirmed)
+    return round(worst, 2)
+
+
+def export(bench: Bench, site_url: str, campaign, statement, web: Service) -> None:
+    """Export a statement's signatures as CSV as an organiser, watching the serving worker's memory."""
+    results = bench.results
+    url = export_url(campaign, statement)
+    if url is None:
+        bench.notes.append("no organiser export URL found: export figures not measured")
+        say(bench.notes[-1])
+        results.update(export_rows=0, export_s=float("nan"), export_peak_mb=float("nan"))
+        return
+    cookie = organiser_session(campaign)
+    say(f"export: {statement.signatures.count():,} signatures as CSV from {url}")
+    pids = children(web.pid)
+    baseline = {pid: memory_kb(pid, "VmRSS") for pid in pids}
+    cleared = all(reset_peak_memory(pid) for pid in pids)
+    peak = dict(baseline)
+    sampling = True
+
+    def sample():
+        while sampling:
+            for pid in pids:
+                peak[pid] = max(peak[pid], memory_kb(pid, "VmRSS"))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    import http.client
+
+    parts = urllib.parse.urlsplit(site_url + url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=120)
+    started = time.monotonic()
+    lines = 0
+    try:
+        connection.request("GET", url, headers={"Cookie": cookie, "Accept-Language": "en"})
+        response = connection.getresponse()
+        if response.status != 200:
+            raise BenchError(f"the export answered {response.status}: {response.read(500)!r}")
+        tail = b""
+        while chunk := response.read(1 << 16):
+            lines += chunk.count(b"\n")
+            tail = chunk[-1:]
+        if tail and tail != b"\n":
+            lines += 1
+    finally:
+        connection.close()
+        elapsed = time.monotonic() - started
+        sampling = False
+        sampler.join()
+    if cleared:
+        growth = max(memory_kb(pid, "VmHWM") - baseline[pid] for pid in pids)
+    else:
+        growth = max(peak[pid] - baseline[pid] for pid in pids)
+    results.update(
+        export_rows=lines - 1,  # the header line
+        export_s=round(elapsed, 1),
+        export_peak_mb=round(growth / 1024, 1),
+        export_memory_method="VmHWM after clear_refs" if cleared else "RSS sampled every 20 ms",
+    )
+
+
+def export_url(campaign, statement) -> str | None:
+    from django.urls import NoReverseMatch, reverse
+
+    candidates = [
+        ("organisers:statement_export", [campaign.slug, statement.slug]),
+        ("organisers:export_signatures", [campaign.slug, statement.slug]),
+        ("organisers:statement_signatures_csv", [campaign.slug, statement.slug]),
+    ]
+    for name, args in candidates:
+        with contextlib.suppress(NoReverseMatch):
+            return reverse(name, args=args)
+    return None
+
+
+def organiser_session(campaign) -> str:
+    """A logged-in organiser of the campaign: the session cookie a browser would hold."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    user = get_user_model().objects.create_user(
+        username="bench-organiser", email="organiser@bench.example.org", password=secrets.token_urlsafe(16)
+    )
+    make_organiser(campaign, user)
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def make_organiser(campaign, user) -> None:
+    from organisers import services as organiser_services
+
+    organiser_services.add_organiser(campaign, user)
+
+
+def print_table(results: dict) -> None:
+    rows = [("figure", "value", "x ceiling", "target", "")]
+    for key, target, check in TARGETS:
+        value = results.get(key)
+        if value is None:
+            continue
+        ceiling_key = CEILINGS.get(key)
+        ratio = ""
+        if ceiling_key and results.get(ceiling_key):
+            ratio = f"{value / results[ceiling_key]:.2f}"
+        verdict = ""
+        if check is not None:
+            try:
+                verdict = "pass" if check(results) else "MISS"
+            except (TypeError, KeyError):
+                verdict = "n/a"
+        shown = f"{value:,.1f}" if isinstance(value, float) else f"{value:,}"
+        rows.append((key, shown, ratio, target, verdict))
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    print()
+    for number, row in enumerate(rows):
+        print(
+            "  ".join(
+                cell.rjust(w) if 0 < i < 3 else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if number == 0:
+            print("  ".join("-" * w for w in widths))
+    m = results["machine"]
+    print(f"\nmachine: {m['nproc']} CPUs ({m['cpu']}), {m['memory_gb']} GB")
+    print(
+        f"load: {results['load_generator']}, {results['connections']} connections "
+        f"x {results['duration_s']} s; "
+        f"gunicorn {results['web_workers']} sync workers; Celery {results['worker_processes']} processes"
+    )
+    for note in results.get("notes", []):
+        print(f"note: {note}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

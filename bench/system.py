@@ -1,0 +1,244 @@
+"""Processes, ports and measurements of the machine for the bench."""
+
+import contextlib
+import os
+import platform
+import re
+import resource
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+START_TIMEOUT = 60
+_started = time.monotonic()
+
+
+def elapsed() -> float:
+    return time.monotonic() - _started
+
+
+def say(message: str) -> None:
+    print(f"[bench {time.monotonic() - _started:6.1f}s] {message}", file=sys.stderr, flush=True)
+
+
+class BenchError(Exception):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def port_open(host: str, port: int) -> bool:
+    with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+        return True
+    return False
+
+
+def wait_until(predicate, what: str, timeout: float = START_TIMEOUT, interval: float = 0.2):
+    deadline = time.monotonic() + timeout
+    while True:
+        result = predicate()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise BenchError(f"timed out after {timeout:g}s waiting for {what}")
+        time.sleep(interval)
+
+
+class Service:
+    """A subprocess in its own process group (its children stop with it), logging to a file."""
+
+    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
+        self.name = name
+        self.log_path = log_dir / f"{name}.log"
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self.process = subprocess.Popen(
+            args,
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def check(self) -> None:
+        if self.process.poll() is not None:
+            raise BenchError(f"{self.name} exited with {self.process.returncode}:\n{self.tail()}")
+
+    def tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError as exc:
+            return f"(no log: {exc})"
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                pass
+        # Whatever is left of the group (a worker whose parent died) goes too.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(5)
+        self._log.close()
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of a process (gunicorn's workers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # The command name may contain spaces; the parent id is the second field after ")".
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def memory_kb(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def reset_peak_memory(pid: int) -> bool:
+    """Reset the process's VmHWM to its current RSS (Linux: write 5 to clear_refs)."""
+    try:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
+
+
+class CpuWatch:
+    """How much of the machine's CPU went to processes that are not the bench's, during a load run.
+
+    Other work on the machine (a test suite, a build) takes CPU from the server and lowers every
+    figure; this puts a number on it. Shared PostgreSQL and Redis processes that serve no one in
+    particular (WAL writer, checkpointer, redis-server) count as neither ours nor others'.
+    """
+
+    def __init__(self, database: str):
+        self.database = database
+        self.ticks_per_s = os.sysconf("SC_CLK_TCK")
+
+    @staticmethod
+    def _busy_ticks() -> int:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        # user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
+        return sum(fields) - fields[3] - fields[4]
+
+    def _ours_and_shared(self) -> int:
+        me = os.getpid()
+        parents, ticks, names = {}, {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            except OSError:
+                continue
+            rest = stat.rsplit(")", 1)[1].split()
+            pid = int(entry.name)
+            parents[pid] = int(rest[1])
+            ticks[pid] = int(rest[11]) + int(rest[12])
+            names[pid] = cmdline
+        total = 0
+        for pid, cmdline in names.items():
+            ancestor, ours = pid, False
+            while ancestor > 1:
+                if ancestor == me:
+                    ours = True
+                    break
+                ancestor = parents.get(ancestor, 0)
+            if cmdline.startswith("postgres:"):
+                # A backend of another database is someone else's; the rest serve us too.
+                ours = self.database in cmdline or not re.match(r"postgres: \S+ \S+ ", cmdline)
+            elif "redis-server" in cmdline:
+                ours = True
+            if ours:
+                total += ticks[pid]
+        return total
+
+    def __enter__(self):
+        self.started = time.monotonic()
+        self.busy = self._busy_ticks()
+        self.ours = self._ours_and_shared()
+        self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return self
+
+    def __exit__(self, *exc):
+        elapsed = time.monotonic() - self.started
+        busy = self._busy_ticks() - self.busy
+        ours = self._ours_and_shared() - self.ours
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # Children that ended meanwhile (wrk) are counted here, not in /proc.
+        waited = (children.ru_utime + children.ru_stime) - (self.children.ru_utime + self.children.ru_stime)
+        others = max(0.0, (busy - ours) / self.ticks_per_s - waited)
+        self.others_share = others / (elapsed * (os.cpu_count() or 1)) if elapsed else 0.0
+        return False
+
+
+class MailCounter:
+    """An aiosmtpd handler that counts accepted messages and remembers when the last one came."""
+
+    def __init__(self):
+        self.count = 0
+        self.last_at = 0.0
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        with self._lock:
+            self.count += 1
+            self.last_at = time.monotonic()
+        return "250 Message accepted for delivery"
+
+    def reset(self):
+        with self._lock:
+            self.count = 0
+            self.last_at = 0.0
+
+
+def machine() -> dict:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    memory_gb = 0.0
+    with contextlib.suppress(OSError, ValueError):
+        memory_gb = int(Path("/proc/meminfo").read_text().split()[1]) / 1024 / 1024
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": model or platform.processor(),
+        "memory_gb": round(memory_gb, 1),
+        "python": platform.python_version(),
+        "kernel": platform.release(),
+    }
