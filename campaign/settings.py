@@ -243,3 +243,35 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Moderation and abuse controls ----------------------------------------------------------------
+INSTALLED_APPS += ["moderation"]
+# First, so that every later reader of REMOTE_ADDR (signing, allauth's rate limits) gets the client.
+MIDDLEWARE.insert(0, "moderation.abuse.TrustedProxyMiddleware")
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0: the header is ignored.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# A signing form sent back faster than this (seconds after it was rendered) is held for review.
+SIGNING_MIN_FILL_SECONDS = env.float("SIGNING_MIN_FILL_SECONDS", default=3.0)
+# Per statement, in Redis: "attempts/seconds" windows; over any of them the signature is held.
+# Modelled on the UK Parliament petitions site: a short burst, then a few more per five minutes.
+SIGNING_RATE_LIMITS_ENABLED = env.bool("SIGNING_RATE_LIMITS_ENABLED", default=True)
+
+
+def _windows(value: str) -> list[tuple[int, int]]:
+    return [tuple(int(n) for n in window.split("/")) for window in value.split(",") if window.strip()]
+
+
+SIGNING_RATE_LIMITS_PER_IP = _windows(env.str("SIGNING_RATE_LIMITS_PER_IP", default="5/60,10/300"))
+SIGNING_RATE_LIMITS_PER_DOMAIN = _windows(env.str("SIGNING_RATE_LIMITS_PER_DOMAIN", default="30/60,100/300"))
+# Big webmail providers: rate limited per IP only, never per domain.
+# fmt: off
+RATE_LIMIT_DOMAIN_ALLOWLIST = frozenset([
+    "gmail.com", "googlemail.com", "outlook.com", "hotmail.com", "hotmail.co.uk", "hotmail.es",
+    "outlook.es", "live.com", "msn.com", "yahoo.com", "yahoo.co.uk", "yahoo.es", "icloud.com",
+    "me.com", "aol.com", "proton.me", "protonmail.com", "gmx.com", "gmx.de", "web.de", "mail.ru",
+    "yandex.ru", "btinternet.com", "sky.com", "virginmedia.com",
+])
+# fmt: on
+# The admin's trending view lists, per statement, the last hour's IPs and domains at or over these.
+TRENDING_MIN_PER_IP = 5
+TRENDING_MIN_PER_DOMAIN = 20

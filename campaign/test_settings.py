@@ -11,3 +11,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests run tasks in-process; the end-to-end tests switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+
+# Moderation: unit tests sign many times from one address within milliseconds of rendering; the
+# tests of the abuse controls turn them on. Set in the environment so the end-to-end servers agree.
+os.environ.setdefault("SIGNING_MIN_FILL_SECONDS", "0")
+os.environ.setdefault("SIGNING_RATE_LIMITS_ENABLED", "0")
+SIGNING_MIN_FILL_SECONDS = float(os.environ["SIGNING_MIN_FILL_SECONDS"])
+SIGNING_RATE_LIMITS_ENABLED = os.environ["SIGNING_RATE_LIMITS_ENABLED"] == "1"

@@ -1,4 +1,9 @@
 from django.contrib import admin
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from moderation import services as moderation
+from moderation.admin import SignatureActions, action_with_reason
 
 from .models import Campaign, Signature, Statement
 
@@ -28,42 +33,86 @@ class StatementAdmin(admin.ModelAdmin):
     readonly_fields = ("signature_count", "counted_at", "created_at")
     fieldsets = (
         (None, {"fields": ("campaign", "title", "slug", "status", "body")}),
-        ("Signing", {"fields": ("target", "closes_at", "ask_organisation", "ask_location", "ask_comment")}),
+        (
+            "Signing",
+            {
+                "fields": (
+                    "target",
+                    "closes_at",
+                    "ask_organisation",
+                    "ask_location",
+                    "ask_comment",
+                    "auto_approve_individuals",
+                )
+            },
+        ),
         ("Tally", {"fields": ("signature_count", "counted_at", "created_at")}),
     )
 
 
+class SuspiciousFilter(admin.SimpleListFilter):
+    title = _("suspicious")
+    parameter_name = "suspicious"
+
+    def lookups(self, request, model_admin):
+        return [("held", _("Held for review now")), ("flagged", _("Flagged by the abuse checks"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "held":
+            return queryset.filter(status=Signature.Status.HELD)
+        if self.value() == "flagged":
+            return queryset.exclude(hold_reason="")
+        return queryset
+
+
 @admin.register(Signature)
-class SignatureAdmin(admin.ModelAdmin):
+class SignatureAdmin(SignatureActions, admin.ModelAdmin):
     list_display = (
         "name",
         "organisation",
         "kind",
         "country",
         "status",
-        "show_publicly",
+        "hold_reason",
+        "listing",
+        "notable",
         "statement",
         "created_at",
     )
     list_filter = (
         "status",
+        SuspiciousFilter,
         "kind",
-        "country",
-        "show_publicly",
+        "listing",
         "source",
         ("created_at", admin.DateFieldListFilter),
         "statement",
+        "country",
     )
     search_fields = ("name", "email_normalized", "organisation")
     list_select_related = ("statement",)
     date_hierarchy = "created_at"
     show_full_result_count = False
+    list_per_page = 100
+    actions = (
+        "mark_fraudulent",
+        "mark_invalid",
+        "restore",
+        "resend_confirmation",
+        "approve_listing",
+        "reject_listing",
+        "hide_listing",
+        "mark_notable",
+        "unmark_notable",
+    )
     readonly_fields = (
         "uuid",
         "statement",
         "email",
         "email_normalized",
+        "email_domain",
         "status",
+        "hold_reason",
         "created_at",
         "confirmed_at",
         "consent_contact",
@@ -84,6 +133,7 @@ class SignatureAdmin(admin.ModelAdmin):
         "uuid",
         "statement",
         "status",
+        "hold_reason",
         "kind",
         "name",
         "email",
@@ -93,6 +143,8 @@ class SignatureAdmin(admin.ModelAdmin):
         "location",
         "comment",
         "show_publicly",
+        "listing",
+        "notable",
         "consent_contact",
         "consent_text",
         "consent_at",
@@ -109,7 +161,56 @@ class SignatureAdmin(admin.ModelAdmin):
         "mails_sent",
         "last_mailed_at",
         "email_normalized",
+        "email_domain",
     )
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would leave the totals wrong until the nightly recount: mark invalid instead.
+        return request.user.is_superuser
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The trending view links here filtered by IP hash or email domain.
+        if lookup in ("ip_hash__exact", "email_domain__exact"):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changes = {
+                name: [str(form.initial.get(name)), str(form.cleaned_data.get(name))]
+                for name in form.changed_data
+            }
+            moderation.record_change(request.user, "signature", obj.uuid, str(obj), {"changed": changes})
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rows = list(queryset.values("uuid", "name", "statement_id", "status", "counted"))
+            moderation.audit(
+                request.user,
+                "delete",
+                [("signature", row["uuid"], row["name"], {"was_counted": row["counted"]}) for row in rows],
+            )
+            super().delete_queryset(request, queryset)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Signature.objects.filter(pk=obj.pk))
+
+    @action_with_reason(_("Mark as fraudulent (excluded from totals)"), _("%(count)d marked fraudulent."))
+    def mark_fraudulent(self, request, ids, reason):
+        return moderation.exclude(request.user, ids, Signature.Status.FRAUDULENT, reason)
+
+    @action_with_reason(_("Mark as invalid (excluded from totals)"), _("%(count)d marked invalid."))
+    def mark_invalid(self, request, ids, reason):
+        return moderation.exclude(request.user, ids, Signature.Status.INVALID, reason)
+
+    @action_with_reason(_("Restore (release held, undo invalid or fraudulent)"), _("%(count)d restored."))
+    def restore(self, request, ids, reason):
+        return moderation.restore(request.user, ids, reason)
+
+    @action_with_reason(_("Re-send the confirmation email"), _("%(count)d confirmation emails queued."))
+    def resend_confirmation(self, request, ids, reason):
+        return moderation.resend_confirmation(request.user, ids, reason)

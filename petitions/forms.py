@@ -2,6 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from moderation import abuse
+
 from .models import Signature
 from .services import consent_wording
 
@@ -42,6 +44,8 @@ class SignatureForm(forms.Form):
     show_publicly = forms.BooleanField(
         label=_("Show my name on the public list of signatories"), required=False
     )
+    # When the form was rendered (signed): sent back too soon, the signature is held for review.
+    started = forms.CharField(required=False, widget=forms.HiddenInput, initial=abuse.form_started_token)
     consent_contact = forms.BooleanField(required=False)
     # Honeypot: hidden from people by CSS, filled in by naive bots.
     website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
@@ -71,6 +75,14 @@ class SignatureForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please enter your name."))
         return name
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if abuse.is_disposable(email):
+            raise forms.ValidationError(
+                _("Please use an email address that lasts: disposable addresses can't confirm a signature.")
+            )
+        return email
 
     def clean_organisation(self):
         return _clean_text(self.cleaned_data.get("organisation"))

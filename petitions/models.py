@@ -62,6 +62,14 @@ class Statement(models.Model):
     )
     ask_location = models.BooleanField(_("ask city or postcode"), default=False)
     ask_comment = models.BooleanField(_("ask for a comment"), default=False)
+    auto_approve_individuals = models.BooleanField(
+        _("list individuals without review"),
+        default=True,
+        help_text=_(
+            "Individuals who choose to be listed appear once they confirm; otherwise a moderator "
+            "approves each one. Organisations are always approved by a moderator."
+        ),
+    )
     # Maintained by the tally task from confirmed signatures; never updated per signature.
     signature_count = models.PositiveIntegerField(default=0, editable=False)
     counted_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -104,6 +112,16 @@ class Statement(models.Model):
         return min(100, round(100 * self.signature_count / self.target))
 
 
+class SignatureQuerySet(models.QuerySet):
+    def publicly_listed(self):
+        """Confirmed signatures whose signer chose to be listed and whose listing was approved."""
+        return self.filter(
+            status=Signature.Status.CONFIRMED,
+            show_publicly=True,
+            listing=Signature.Listing.APPROVED,
+        )
+
+
 class Signature(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
@@ -139,6 +157,8 @@ class Signature(models.Model):
     email = models.EmailField(max_length=254)
     # Lower-cased and stripped: one signature per person per statement.
     email_normalized = models.CharField(max_length=254, editable=False)
+    # The part after "@", for rate limits and the trending view.
+    email_domain = models.CharField(max_length=254, blank=True, editable=False)
     country = CountryField()
     organisation = models.CharField(max_length=200, blank=True)
     role = models.CharField(max_length=100, blank=True)
@@ -148,6 +168,8 @@ class Signature(models.Model):
     # Public listing is moderated: shown only when approved (and show_publicly is chosen).
     listing = models.CharField(max_length=10, choices=Listing.choices, default=Listing.NOT_REQUESTED)
     notable = models.BooleanField(default=False, help_text=_("Feature at the top of the public list."))
+    # Why the abuse checks held this signature for review; "" if they did not.
+    hold_reason = models.CharField(max_length=40, blank=True, editable=False)
     consent_contact = models.BooleanField(default=False)
     consent_text = models.TextField(blank=True, editable=False)
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -166,6 +188,8 @@ class Signature(models.Model):
     mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
     last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = SignatureQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at"]
         constraints = [
@@ -183,6 +207,14 @@ class Signature(models.Model):
                 name="signature_mail_due",
             ),
             models.Index(fields=["statement", "status", "created_at"]),
+            # The trending view and rate reports: signatures of the last hour.
+            models.Index(fields=["created_at"], name="signature_created"),
+            models.Index(
+                fields=["statement", "kind"],
+                condition=Q(status="confirmed", show_publicly=True, listing="approved"),
+                name="signature_public_listing",
+            ),
+            models.Index(fields=["created_at"], condition=Q(listing="pending"), name="signature_listing_due"),
         ]
 
     def __str__(self):

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Case, Count, F, Value, When
+from django.db.models.functions import Greatest, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from campaign.queue import enqueue_on_commit
+from moderation import abuse
 
 from .models import Signature, Statement
 from .tokens import InvalidToken, read_confirm_token
@@ -42,6 +44,8 @@ class RequestInfo:
     user_agent: str = ""
     referrer: str = ""
     utm_source: str = ""
+    # A reason to hold the signature for review that the caller found already.
+    hold_reason: str = ""
 
 
 def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
@@ -50,8 +54,17 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
     If this email already signed the statement nothing new is stored: the existing signature is
     mailed again (a fresh confirmation link while pending, "you have already signed" once
     confirmed), at most MAX_MAILS_PER_SIGNATURE times. The caller answers the same either way.
+
+    An attempt that fails the abuse checks (block lists, rate limits, a form sent back too fast:
+    see moderation.abuse) is stored held for review instead: not mailed and not counted, and for a
+    repeated email nothing is mailed. The caller still answers the same.
     """
     email_normalized = normalize_email(data["email"])
+    domain = abuse.email_domain(email_normalized)
+    ip_hash = hash_ip(info.ip)
+    # Screened first so that every attempt counts against the rate limits.
+    screened = abuse.screen(statement.pk, email_normalized, info.ip, ip_hash)
+    hold_reason = info.hold_reason or abuse.fill_time_suspicion(data.get("started")) or screened
     is_org = data.get("kind") == Signature.Kind.ORGANISATION
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
@@ -59,8 +72,11 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
         with transaction.atomic():
             signature = Signature.objects.create(
                 statement=statement,
+                status=Signature.Status.HELD if hold_reason else Signature.Status.PENDING,
+                hold_reason=hold_reason[:40],
                 email=data["email"].strip(),
                 email_normalized=email_normalized,
+                email_domain=domain,
                 name=data["name"],
                 country=data["country"],
                 kind=Signature.Kind.ORGANISATION if is_org else Signature.Kind.INDIVIDUAL,
@@ -78,19 +94,24 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
                 language=translation.get_language() or "",
                 referrer=info.referrer[:500],
                 utm_source=info.utm_source[:100],
-                ip_hash=hash_ip(info.ip),
+                ip_hash=ip_hash,
                 user_agent=info.user_agent[:300],
                 created_at=now,
+                mails_requested=0 if hold_reason else 1,
             )
-            enqueue_on_commit(_send_task(), signature.pk)
+            if not hold_reason:
+                enqueue_on_commit(_send_task(), signature.pk)
     except IntegrityError:
-        _request_another_mail(statement, email_normalized)
+        if not hold_reason:
+            _request_another_mail(statement, email_normalized)
 
 
 def _request_another_mail(statement: Statement, email_normalized: str) -> None:
     with transaction.atomic():
         signature_id = (
-            Signature.objects.filter(statement=statement, email_normalized=email_normalized)
+            Signature.objects.filter(
+                statement=statement, email_normalized=email_normalized, status__in=MAILABLE
+            )
             .values_list("pk", flat=True)
             .first()
         )
@@ -101,6 +122,10 @@ def _request_another_mail(statement: Statement, email_normalized: str) -> None:
         ).update(mails_requested=F("mails_requested") + 1)
         if requested:
             enqueue_on_commit(_send_task(), signature_id)
+
+
+# Only these are ever mailed: held, invalid, fraudulent and withdrawn signatures get nothing.
+MAILABLE = (Signature.Status.PENDING, Signature.Status.CONFIRMED)
 
 
 def _send_task():
@@ -121,7 +146,7 @@ def send_signature_mail(signature_id: int) -> bool:
         signature = (
             Signature.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("statement__campaign")
-            .filter(pk=signature_id, mails_sent__lt=F("mails_requested"))
+            .filter(pk=signature_id, mails_sent__lt=F("mails_requested"), status__in=MAILABLE)
             .first()
         )
         if signature is None:
@@ -141,7 +166,9 @@ def due_mail_ids(older_than_seconds: int = 120, limit: int = 5000) -> list[int]:
     """Signatures whose mail is due but was not sent a while after it was asked for."""
     cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
     return list(
-        Signature.objects.filter(mails_sent__lt=F("mails_requested"), created_at__lt=cutoff)
+        Signature.objects.filter(
+            mails_sent__lt=F("mails_requested"), created_at__lt=cutoff, status__in=MAILABLE
+        )
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -169,7 +196,9 @@ def confirm(token: str) -> Confirmation:
         return Confirmation(signature, newly_confirmed=False, statement_closed=True)
     with transaction.atomic():
         updated = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
-            status=Signature.Status.CONFIRMED, confirmed_at=timezone.now()
+            status=Signature.Status.CONFIRMED,
+            confirmed_at=timezone.now(),
+            listing=_listing_on_confirm(signature),
         )
         if updated and settings.TALLY_ON_CONFIRM:
             from .tasks import tally_statement
@@ -177,6 +206,25 @@ def confirm(token: str) -> Confirmation:
             enqueue_on_commit(tally_statement, signature.statement_id)
     signature.refresh_from_db()
     return Confirmation(signature, newly_confirmed=bool(updated))
+
+
+def _listing_on_confirm(signature: Signature):
+    """An individual's requested listing goes live on confirmation if the statement allows it.
+
+    Organisations always wait for a moderator. Evaluated in the UPDATE, so a moderator's decision
+    taken meanwhile is kept.
+    """
+    if signature.kind == Signature.Kind.ORGANISATION or not signature.statement.auto_approve_individuals:
+        return F("listing")
+    return Case(
+        When(
+            listing=Signature.Listing.PENDING,
+            show_publicly=True,
+            kind=Signature.Kind.INDIVIDUAL,
+            then=Value(Signature.Listing.APPROVED),
+        ),
+        default=F("listing"),
+    )
 
 
 def tally(statement_id: int) -> int:
@@ -226,3 +274,101 @@ def recount(statement_id: int) -> int:
     if correction:
         log.warning("recount corrected statement %s by %+d", statement_id, correction)
     return correction
+
+
+# --- Moderation: corrections that keep statement totals exact ------------------------------------
+
+
+def _lock_statements(statement_ids) -> None:
+    # In id order, so two moderators correcting overlapping statements cannot deadlock.
+    list(
+        Statement.objects.select_for_update(no_key=True)
+        .filter(pk__in=statement_ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def exclude_from_totals(signature_ids: list[int], status: str) -> dict[int, int]:
+    """Mark signatures invalid or fraudulent and take counted ones off their statements' totals now.
+
+    Same locking as tally() and recount(): the statement rows are locked (FOR NO KEY UPDATE), so a
+    concurrent tally cannot count a row while it is being excluded. Returns, per statement id, how
+    many were taken off its total.
+    """
+    assert status in (Signature.Status.INVALID, Signature.Status.FRAUDULENT)
+    with transaction.atomic():
+        rows = Signature.objects.filter(pk__in=signature_ids).exclude(status=status)
+        statement_ids = set(rows.values_list("statement_id", flat=True).distinct())
+        if not statement_ids:
+            return {}
+        _lock_statements(statement_ids)
+        counted = dict(
+            rows.filter(counted=True)
+            .values("statement_id")
+            .annotate(n=Count("pk"))
+            .values_list("statement_id", "n")
+        )
+        rows.update(status=status, counted=False)
+        for statement_id, n in counted.items():
+            Statement.objects.filter(pk=statement_id).update(
+                signature_count=Greatest(F("signature_count") - n, 0), counted_at=timezone.now()
+            )
+    return counted
+
+
+RESTORABLE = (Signature.Status.HELD, Signature.Status.INVALID, Signature.Status.FRAUDULENT)
+
+
+def restore(signature_ids: list[int]) -> dict[int, int]:
+    """Undo a hold or an exclusion: confirmed signatures count again at once, others become pending.
+
+    A signature that never confirmed goes back to pending with a confirmation mail due (held ones
+    were never mailed). Withdrawn signatures stay withdrawn: that was the signer's choice. Returns,
+    per statement id, how many were added to its total.
+    """
+    with transaction.atomic():
+        rows = Signature.objects.filter(pk__in=signature_ids, status__in=RESTORABLE)
+        statement_ids = set(rows.values_list("statement_id", flat=True).distinct())
+        if not statement_ids:
+            return {}
+        _lock_statements(statement_ids)
+        confirmed = rows.filter(confirmed_at__isnull=False)
+        added = dict(
+            confirmed.values("statement_id").annotate(n=Count("pk")).values_list("statement_id", "n")
+        )
+        confirmed.update(status=Signature.Status.CONFIRMED, counted=True, hold_reason="")
+        unconfirmed_ids = list(rows.filter(confirmed_at__isnull=True).values_list("pk", flat=True))
+        Signature.objects.filter(pk__in=unconfirmed_ids).update(
+            status=Signature.Status.PENDING,
+            hold_reason="",
+            mails_requested=Least(F("mails_sent") + 1, Value(settings.MAX_MAILS_PER_SIGNATURE)),
+        )
+        for statement_id, n in added.items():
+            Statement.objects.filter(pk=statement_id).update(
+                signature_count=F("signature_count") + n, counted_at=timezone.now()
+            )
+        for signature_id in unconfirmed_ids:
+            enqueue_on_commit(_send_task(), signature_id)
+    return added
+
+
+def request_confirmation_mail(signature_ids: list[int]) -> list[int]:
+    """Queue the confirmation mail again for pending signatures, within MAX_MAILS_PER_SIGNATURE.
+
+    Returns the ids that were queued; the others had reached the limit or are not pending.
+    """
+    with transaction.atomic():
+        ids = list(
+            Signature.objects.filter(
+                pk__in=signature_ids,
+                status=Signature.Status.PENDING,
+                mails_requested__lt=settings.MAX_MAILS_PER_SIGNATURE,
+            ).values_list("pk", flat=True)
+        )
+        Signature.objects.filter(pk__in=ids, mails_requested__lt=settings.MAX_MAILS_PER_SIGNATURE).update(
+            mails_requested=F("mails_requested") + 1
+        )
+        for signature_id in ids:
+            enqueue_on_commit(_send_task(), signature_id)
+    return ids

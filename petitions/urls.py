@@ -16,5 +16,10 @@ urlpatterns = [
         views.check_email,
         name="check_email",
     ),
+    path(
+        "c/<slug:campaign_slug>/<slug:statement_slug>/signatories/",
+        views.signatories,
+        name="signatories",
+    ),
     path("confirm/<str:token>/", views.confirm, name="confirm"),
 ]

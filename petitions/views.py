@@ -1,6 +1,9 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.db.models.functions import Lower
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -9,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import services
 from .forms import SignatureForm
-from .models import Campaign, Statement
+from .models import Campaign, Signature, Statement
 from .tokens import ExpiredToken, InvalidToken
 
 
@@ -136,4 +139,48 @@ def confirm(request, token):
         request,
         "petitions/thanks.html",
         {"statement": statement, "share_url": share_url, "share_text": statement.title},
+    )
+
+
+SEARCH_MAX_LENGTH = 100
+SIGNATORIES_PER_PAGE = 100
+
+
+def _place(signature) -> str:
+    # "City or postcode" is shown only when it looks like a city: a postcode can locate a home.
+    if signature.location and not any(ch.isdigit() for ch in signature.location):
+        return signature.location
+    return signature.country.name
+
+
+@require_GET
+def signatories(request, campaign_slug, statement_slug):
+    """The public list: approved listings of confirmed signers who chose it, organisations first.
+
+    Shows names, organisations, roles and places only; never emails, IP hashes or consent.
+    """
+    statement = _public_statement(campaign_slug, statement_slug)
+    listed = Signature.objects.filter(statement=statement).publicly_listed()
+    counts = listed.aggregate(
+        organisations=Count("pk", filter=Q(kind=Signature.Kind.ORGANISATION)),
+        individuals=Count("pk", filter=Q(kind=Signature.Kind.INDIVIDUAL)),
+    )
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:SEARCH_MAX_LENGTH]
+    if query:
+        listed = listed.filter(Q(name__icontains=query) | Q(organisation__icontains=query))
+    listed = listed.only("kind", "name", "organisation", "role", "location", "country", "notable").order_by(
+        # "organisation" sorts after "individual": descending puts organisations first.
+        "-kind",
+        "-notable",
+        Lower("organisation"),
+        Lower("name"),
+        "pk",
+    )
+    page = Paginator(listed, SIGNATORIES_PER_PAGE).get_page(request.GET.get("page"))
+    for signature in page.object_list:
+        signature.place = _place(signature)
+    return render(
+        request,
+        "petitions/signatories.html",
+        {"statement": statement, "page": page, "query": query, **counts},
     )

@@ -1,0 +1,57 @@
+"""Create or update the "moderator" group with the least privileges moderators need.
+
+Moderators can see and moderate signatures and listings, edit block lists, and read the audit trail
+and the trending view. They cannot add or delete signatures, touch users, groups or permissions,
+or edit campaigns and statements. Run after every migrate (it is idempotent): the group's
+permissions are reset to exactly this list.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.core.management.base import BaseCommand, CommandError
+
+GROUP = "moderator"
+PERMISSIONS = [
+    "petitions.view_campaign",
+    "petitions.view_statement",
+    "petitions.approve_statement",
+    "petitions.view_signature",
+    "petitions.change_signature",
+    "moderation.view_listingawaitingapproval",
+    "moderation.change_listingawaitingapproval",
+    "moderation.view_trendingactivity",
+    "moderation.view_blockrule",
+    "moderation.add_blockrule",
+    "moderation.change_blockrule",
+    "moderation.delete_blockrule",
+    "moderation.view_auditentry",
+]
+# Granted only if the permission exists (it comes with statement approval).
+OPTIONAL = {"petitions.approve_statement"}
+
+
+def moderator_permissions() -> list[Permission]:
+    found = []
+    for dotted in PERMISSIONS:
+        app_label, codename = dotted.split(".")
+        permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is None:
+            if dotted in OPTIONAL:
+                continue
+            raise CommandError(f"permission {dotted} does not exist: run migrate first")
+        found.append(permission)
+    return found
+
+
+def setup_moderators() -> Group:
+    group, _created = Group.objects.get_or_create(name=GROUP)
+    group.permissions.set(moderator_permissions())
+    return group
+
+
+class Command(BaseCommand):
+    help = "Create or update the moderator group with least-privilege permissions."
+
+    def handle(self, *args, **options):
+        group = setup_moderators()
+        self.stdout.write(f"Group {group.name!r} has {group.permissions.count()} permissions.")
+        self.stdout.write("Make a user a moderator: set is_staff and add them to this group in admin.")
