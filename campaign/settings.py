@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "campaign",
     "petitions",
+    "organisers",
 ]
 
 MIDDLEWARE = [
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "organisers.middleware.StaffMFAMiddleware",
     "campaign.middleware.DatabaseUnavailableMiddleware",
 ]
 
@@ -184,6 +186,22 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
+
+# --- Organisers: accounts, two-factor authentication, invitations, exports ---------------------
+ACCOUNT_ADAPTER = "organisers.adapter.AccountAdapter"
+# allauth's login rate limits (ACCOUNT_RATE_LIMITS) stay at their defaults: never set it to False.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Solidarity campaigns"
+# Staff (moderators, admins) must have TOTP turned on before they can use admin or the dashboard.
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
+# Anyone may create an organiser account; otherwise only people holding a valid invitation.
+ORGANISER_SIGNUP_OPEN = env.bool("ORGANISER_SIGNUP_OPEN", default=False)
+ORGANISER_INVITATION_DAYS = 7
+# Statements created by organisers who are not staff stay off the public site until approved.
+ORGANISER_CONTENT_NEEDS_APPROVAL = env.bool("ORGANISER_CONTENT_NEEDS_APPROVAL", default=True)
+# Paper signatures: the largest CSV file accepted, and the most rows in one file.
+PAPER_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+PAPER_IMPORT_MAX_ROWS = 10_000
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

@@ -11,6 +11,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Unit tests run tasks in-process; the end-to-end tests switch this off and use a real worker.
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+# Tests log staff in with force_login; the two-factor rule for staff has its own tests, which turn it on.
+MFA_REQUIRED_FOR_STAFF = False
 
 # Moderation: unit tests sign many times from one address within milliseconds of rendering; the
 # tests of the abuse controls turn them on. Set in the environment so the end-to-end servers agree.

@@ -8,6 +8,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("dashboard/", include("organisers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("petitions.urls")),
 ]

@@ -38,7 +38,10 @@ class Campaign(models.Model):
 
 class StatementQuerySet(models.QuerySet):
     def public(self):
-        return self.exclude(status=Statement.Status.DRAFT)
+        return self.exclude(status=Statement.Status.DRAFT).filter(approved_at__isnull=False)
+
+    def awaiting_approval(self):
+        return self.filter(approved_at__isnull=True)
 
 
 class Statement(models.Model):
@@ -74,6 +77,9 @@ class Statement(models.Model):
     signature_count = models.PositiveIntegerField(default=0, editable=False)
     counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # None while a moderator has yet to approve a statement written by an organiser who is not staff
+    # (ORGANISER_CONTENT_NEEDS_APPROVAL); such a statement is not public, whatever its status.
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
 
     objects = StatementQuerySet.as_manager()
 
@@ -193,7 +199,12 @@ class Signature(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["statement", "email_normalized"], name="one_signature_per_email"),
+            # Paper signatures may come without an email address: those are not deduplicated.
+            models.UniqueConstraint(
+                fields=["statement", "email_normalized"],
+                condition=~Q(email_normalized=""),
+                name="one_signature_per_email",
+            ),
         ]
         indexes = [
             models.Index(

@@ -1,5 +1,6 @@
 """Load the demo campaign. Safe to run again: it updates what is there and adds nothing twice."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -93,3 +94,4 @@ class Command(BaseCommand):
             f"Demo campaign ready: {statement.get_absolute_url()} "
             f"({statement.signature_count} confirmed signatures)"
         )
+        call_command("demo_organiser", campaign=campaign.slug, stdout=self.stdout)

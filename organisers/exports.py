@@ -1,0 +1,244 @@
+"""Signatory exports: streamed CSV that keeps memory flat however many rows there are.
+
+Rows come from a server-side cursor as tuples (no model instances), are written by the csv module a
+few hundred at a time, and go straight to the client; the first bytes (BOM and header) leave before
+the query runs. Every export is logged when it starts, and its row count is set when it ends.
+"""
+
+import csv
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
+
+from petitions.models import Signature, Statement
+
+from .models import ExportLog
+
+BOM = "\ufeff"
+CHUNK_ROWS = 500
+CURSOR_CHUNK = 2000
+
+SIGNATORY_HEADER = [
+    "name",
+    "email",
+    "country",
+    "city/postcode",
+    "organisation",
+    "role",
+    "kind",
+    "public listing choice",
+    "consent",
+    "consent wording",
+    "consent time",
+    "signed at",
+    "confirmed at",
+    "source",
+]
+SIGNATORY_FIELDS = [
+    "name",
+    "email",
+    "country",
+    "location",
+    "organisation",
+    "role",
+    "kind",
+    "show_publicly",
+    "consent_contact",
+    "consent_text",
+    "consent_at",
+    "created_at",
+    "confirmed_at",
+    "source",
+]
+PUBLICATION_HEADER = ["name", "role", "organisation"]
+
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Make a text cell inert in spreadsheets by prefixing a single quote to formula-like text."""
+    if value and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def iso_utc(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
+
+
+def signatories(statement: Statement, filters: dict):
+    """The statement's signatures matching the export filters (see ExportForm.filters)."""
+    queryset = Signature.objects.filter(statement=statement)
+    if filters.get("status") == "all":
+        queryset = queryset.filter(status__in=[Signature.Status.CONFIRMED, Signature.Status.PENDING])
+    else:
+        queryset = queryset.filter(status=Signature.Status.CONFIRMED)
+    if filters.get("kind"):
+        queryset = queryset.filter(kind=filters["kind"])
+    if filters.get("consented"):
+        queryset = queryset.filter(consent_contact=True)
+    if filters.get("signed_from"):
+        start = datetime.combine(_date(filters["signed_from"]), time.min, tzinfo=UTC)
+        queryset = queryset.filter(created_at__gte=start)
+    if filters.get("signed_to"):
+        end = datetime.combine(_date(filters["signed_to"]), time.min, tzinfo=UTC) + timedelta(days=1)
+        queryset = queryset.filter(created_at__lt=end)
+    return queryset.order_by("created_at", "pk")
+
+
+def _date(value):
+    return datetime.fromisoformat(value).date() if isinstance(value, str) else value
+
+
+def signatory_rows(statement: Statement, filters: dict) -> Iterator[list[str]]:
+    values = signatories(statement, filters).values_list(*SIGNATORY_FIELDS)
+    # Inside a transaction Django's server-side cursor on PostgreSQL is a plain one that streams
+    # rows as they are read (in autocommit it would be WITH HOLD, materialised before the first row).
+    with transaction.atomic():
+        for (
+            name,
+            email,
+            country,
+            location,
+            organisation,
+            role,
+            kind,
+            show_publicly,
+            consent,
+            consent_text,
+            consent_at,
+            created_at,
+            confirmed_at,
+            source,
+        ) in values.iterator(chunk_size=CURSOR_CHUNK):
+            yield [
+                neutralise(name),
+                neutralise(email),
+                country,
+                neutralise(location),
+                neutralise(organisation),
+                neutralise(role),
+                kind,
+                _yes_no(show_publicly),
+                _yes_no(consent),
+                neutralise(consent_text),
+                iso_utc(consent_at),
+                iso_utc(created_at),
+                iso_utc(confirmed_at),
+                source,
+            ]
+
+
+def publication_list(statement: Statement):
+    """Approved public signatories, organisations first (by organisation), then individuals (by name)."""
+    return (
+        Signature.objects.filter(
+            statement=statement,
+            status=Signature.Status.CONFIRMED,
+            show_publicly=True,
+            listing=Signature.Listing.APPROVED,
+        )
+        .annotate(
+            group=Case(
+                When(kind=Signature.Kind.ORGANISATION, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("group", "organisation", "name", "pk")
+        .values_list("kind", "name", "role", "organisation")
+    )
+
+
+def publication_rows(statement: Statement) -> Iterator[list[str]]:
+    with transaction.atomic():
+        for _kind, name, role, organisation in publication_list(statement).iterator(chunk_size=CURSOR_CHUNK):
+            yield [neutralise(name), neutralise(role), neutralise(organisation)]
+
+
+def publication_text_lines(statement: Statement, headings: tuple[str, str]) -> Iterator[tuple[str, bool]]:
+    """The publication list as plain text: an "Organisations" block, then "Individuals".
+
+    Yields (text, is_signatory) pairs, so the log counts signatories rather than headings.
+    """
+    organisations_heading, individuals_heading = headings
+    current = None
+    with transaction.atomic():
+        for kind, name, role, organisation in publication_list(statement).iterator(chunk_size=CURSOR_CHUNK):
+            if kind != current:
+                heading = (
+                    organisations_heading if kind == Signature.Kind.ORGANISATION else individuals_heading
+                )
+                yield ("" if current is None else "\n") + heading + "\n\n", False
+                current = kind
+            if kind == Signature.Kind.ORGANISATION:
+                person = ", ".join(part for part in (name, role) if part)
+                yield (f"{organisation} ({person})\n" if person else f"{organisation}\n"), True
+            else:
+                yield f"{name}\n", True
+
+
+class _Echo:
+    """A file-like object whose write() returns what it was given, for csv.writer."""
+
+    def write(self, value):
+        return value
+
+
+def start_log(*, statement: Statement, user, kind: str, filters: dict) -> ExportLog:
+    return ExportLog.objects.create(
+        campaign_id=statement.campaign_id,
+        statement=statement,
+        statement_title=statement.title[:200],
+        user=user,
+        user_email=getattr(user, "email", "") or "",
+        kind=kind,
+        filters=filters,
+    )
+
+
+def _finish_log(log: ExportLog, rows: int, finished: bool) -> None:
+    ExportLog.objects.filter(pk=log.pk).update(rows=rows, finished_at=timezone.now() if finished else None)
+
+
+def stream_csv(header: list[str], rows: Iterable[list[str]], log: ExportLog) -> Iterator[str]:
+    """BOM and header at once, then rows in chunks; the log gets the row count when it ends."""
+    writer = csv.writer(_Echo())
+    yield BOM + writer.writerow(header)
+    count = 0
+    finished = False
+    try:
+        chunk = []
+        for row in rows:
+            chunk.append(writer.writerow(row))
+            count += 1
+            if len(chunk) >= CHUNK_ROWS:
+                yield "".join(chunk)
+                chunk = []
+        if chunk:
+            yield "".join(chunk)
+        finished = True
+    finally:
+        _finish_log(log, count, finished)
+
+
+def stream_text(lines: Iterable[tuple[str, bool]], log: ExportLog) -> Iterator[str]:
+    count = 0
+    finished = False
+    try:
+        for text, is_row in lines:
+            count += is_row
+            yield text
+        finished = True
+    finally:
+        _finish_log(log, count, finished)

@@ -1,0 +1,130 @@
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from petitions.models import Signature, Statement
+
+from .models import Role
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.ORGANISER)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class StatementForm(forms.ModelForm):
+    class Meta:
+        model = Statement
+        fields = [
+            "title",
+            "body",
+            "target",
+            "closes_at",
+            "status",
+            "ask_organisation",
+            "ask_location",
+            "ask_comment",
+        ]
+        labels = {
+            "title": _("Title"),
+            "body": _("Statement"),
+            "target": _("Target number of signatures (optional)"),
+            "closes_at": _("Closing date and time, UTC (optional)"),
+            "status": _("Status"),
+        }
+        help_texts = {
+            "body": _("Markdown: **bold**, *italic*, lists and links. Use Preview to check it."),
+            "status": _("Draft: not public. Open: people can sign. Closed: shown, but no longer signable."),
+        }
+        widgets = {
+            "closes_at": DateTimeLocalInput(),
+            "body": forms.Textarea(attrs={"rows": 14}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        self.fields["target"].widget.attrs.update(min="1", inputmode="numeric")
+
+
+class ExportForm(forms.Form):
+    """Filters for the signatory export, read from the query string."""
+
+    STATUS_CONFIRMED = "confirmed"
+    STATUS_ALL = "all"
+
+    status = forms.ChoiceField(
+        label=_("Signatures"),
+        choices=[
+            (STATUS_CONFIRMED, _("Confirmed only")),
+            (STATUS_ALL, _("Confirmed and awaiting confirmation")),
+        ],
+        initial=STATUS_CONFIRMED,
+        required=False,
+    )
+    kind = forms.ChoiceField(
+        label=_("Who"),
+        choices=[("", _("Individuals and organisations"))] + list(Signature.Kind.choices),
+        required=False,
+    )
+    consented = forms.BooleanField(label=_("Only people who agreed to be contacted"), required=False)
+    signed_from = forms.DateField(
+        label=_("Signed from (UTC)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    signed_to = forms.DateField(
+        label=_("Signed until (UTC, inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def clean_status(self):
+        return self.cleaned_data.get("status") or self.STATUS_CONFIRMED
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("signed_from"), cleaned.get("signed_to")
+        if start and end and start > end:
+            self.add_error("signed_to", _("The end date must be on or after the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The filters as JSON-serialisable values, for the export log."""
+        data = self.cleaned_data
+        return {
+            "status": data["status"],
+            "kind": data.get("kind") or "",
+            "consented": bool(data.get("consented")),
+            "signed_from": data["signed_from"].isoformat() if data.get("signed_from") else None,
+            "signed_to": data["signed_to"].isoformat() if data.get("signed_to") else None,
+        }
+
+
+class PaperImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: name, email, country, city/postcode, organisation, role, consent, signed on. "
+            "Name and country are required; the others may be left empty."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.PAPER_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s). The limit is %(limit)s.")
+                % {
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.PAPER_IMPORT_MAX_BYTES),
+                }
+            )
+        return upload

@@ -1,0 +1,307 @@
+"""Signatures collected on paper: a CSV file checked row by row, imported all at once or not at all."""
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+from campaign.queue import enqueue_on_commit
+from petitions.models import Signature, Statement
+from petitions.services import normalize_email
+
+from .models import PaperImport
+
+# Header names people write, mapped to the fields they fill.
+COLUMNS = {
+    "name": "name",
+    "email": "email",
+    "e-mail": "email",
+    "country": "country",
+    "city/postcode": "location",
+    "city": "location",
+    "postcode": "location",
+    "location": "location",
+    "organisation": "organisation",
+    "organization": "organisation",
+    "role": "role",
+    "consent": "consent",
+    "signed on": "signed_on",
+    "date": "signed_on",
+}
+REQUIRED = ("name", "country")
+YES = {"yes", "y", "true", "1", "x", "sí", "si"}
+NO = {"", "no", "n", "false", "0"}
+MAX_LENGTHS = {"name": 100, "email": 254, "location": 100, "organisation": 200, "role": 100}
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+
+
+@dataclass
+class RowProblem:
+    line: int
+    reasons: list[str]
+
+
+@dataclass
+class PaperReport:
+    """What an upload did: either file-level errors, row errors (nothing imported) or an import."""
+
+    file_errors: list[str] = field(default_factory=list)
+    errors: list[RowProblem] = field(default_factory=list)
+    skipped: list[RowProblem] = field(default_factory=list)
+    imported: int = 0
+    batch: PaperImport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not self.errors
+
+
+def _decode(raw: bytes) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
+
+
+def _reader(text: str):
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return csv.reader(io.StringIO(text, newline=""), dialect)
+
+
+def _country(value: str) -> str | None:
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) == 2 and value.upper() in countries:
+        return value.upper()
+    code = countries.by_name(value, insensitive=True)
+    return code or None
+
+
+def _signed_on(value: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(value.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _clean_row(values: dict[str, str], today: date) -> tuple[dict, list[str]]:
+    """Validate one row; return the cleaned values and the reasons it is rejected (empty if fine)."""
+    reasons = []
+    row = {name: " ".join((values.get(name) or "").split()) for name in MAX_LENGTHS}
+    if not row["name"]:
+        reasons.append(_("The name is missing."))
+    for name, limit in MAX_LENGTHS.items():
+        if len(row[name]) > limit:
+            reasons.append(
+                _("The %(column)s is longer than %(limit)d characters.") % {"column": name, "limit": limit}
+            )
+    if row["email"]:
+        try:
+            validate_email(row["email"])
+        except ValidationError:
+            reasons.append(_("“%(email)s” is not a valid email address.") % {"email": row["email"]})
+    country_text = values.get("country") or ""
+    row["country"] = _country(country_text)
+    if row["country"] is None:
+        if country_text.strip():
+            reasons.append(_("“%(country)s” is not a country we know.") % {"country": country_text.strip()})
+        else:
+            reasons.append(_("The country is missing."))
+    consent = (values.get("consent") or "").strip().lower()
+    if consent in YES:
+        row["consent"] = True
+    elif consent in NO:
+        row["consent"] = False
+    else:
+        reasons.append(_("Consent must be “yes”, “no” or empty, not “%(value)s”.") % {"value": consent})
+    signed_text = (values.get("signed_on") or "").strip()
+    row["signed_on"] = None
+    if signed_text:
+        row["signed_on"] = _signed_on(signed_text)
+        if row["signed_on"] is None:
+            reasons.append(_("“%(value)s” is not a date (use YYYY-MM-DD).") % {"value": signed_text})
+        elif row["signed_on"] > today:
+            reasons.append(_("The date %(value)s is in the future.") % {"value": signed_text})
+    return row, reasons
+
+
+def check(statement: Statement, raw: bytes) -> tuple[PaperReport, list[tuple[int, dict]]]:
+    """Parse and validate every row; nothing is written. Returns the report and the rows to import."""
+    report = PaperReport()
+    text = _decode(raw)
+    if text is None:
+        report.file_errors.append(_("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
+        return report, []
+    rows = _reader(text)
+    try:
+        header = next(rows, None)
+        if header is None:
+            report.file_errors.append(_("The file is empty."))
+            return report, []
+        names = [" ".join(column.split()).lower() for column in header]
+        unknown = [column for column in names if column and column not in COLUMNS]
+        if unknown:
+            report.file_errors.append(
+                _("Unknown columns: %(columns)s. Use: %(allowed)s.")
+                % {
+                    "columns": ", ".join(unknown),
+                    "allowed": "name, email, country, city/postcode, organisation, role, consent, signed on",
+                }
+            )
+        fields = [COLUMNS.get(column) for column in names]
+        missing = [name for name in REQUIRED if name not in fields]
+        if missing:
+            report.file_errors.append(
+                _("Required columns missing: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        if report.file_errors:
+            return report, []
+        today = timezone.now().date()
+        valid: list[tuple[int, dict]] = []
+        for index, cells in enumerate(rows, start=2):
+            if not any(cell.strip() for cell in cells):
+                continue
+            if len(valid) + len(report.errors) + len(report.skipped) >= settings.PAPER_IMPORT_MAX_ROWS:
+                report.file_errors.append(
+                    _("The file has more than %(limit)d rows. Split it into smaller files.")
+                    % {"limit": settings.PAPER_IMPORT_MAX_ROWS}
+                )
+                return report, []
+            values = {name: cell for name, cell in zip(fields, cells, strict=False) if name}
+            if len(cells) > len(fields) and any(cell.strip() for cell in cells[len(fields) :]):
+                report.errors.append(RowProblem(index, [_("The row has more cells than the header.")]))
+                continue
+            row, reasons = _clean_row(values, today)
+            if reasons:
+                report.errors.append(RowProblem(index, reasons))
+            else:
+                valid.append((index, row))
+    except csv.Error as error:
+        report.file_errors.append(_("The file could not be read as CSV: %(error)s") % {"error": error})
+        return report, []
+    return report, _dedupe(statement, valid, report)
+
+
+def _dedupe(
+    statement: Statement, rows: list[tuple[int, dict]], report: PaperReport
+) -> list[tuple[int, dict]]:
+    """Drop rows whose email signed already (online or earlier on paper) or appears twice in the file."""
+    emails = {normalize_email(row["email"]) for _line, row in rows if row["email"]}
+    existing: set[str] = set()
+    email_list = sorted(emails)
+    for start in range(0, len(email_list), 1000):
+        existing.update(
+            Signature.objects.filter(
+                statement=statement, email_normalized__in=email_list[start : start + 1000]
+            ).values_list("email_normalized", flat=True)
+        )
+    seen: dict[str, int] = {}
+    kept = []
+    for line, row in rows:
+        email = normalize_email(row["email"]) if row["email"] else ""
+        if email and email in existing:
+            report.skipped.append(RowProblem(line, [_("This email address has already signed.")]))
+        elif email and email in seen:
+            report.skipped.append(
+                RowProblem(line, [_("Same email address as row %(line)d.") % {"line": seen[email]}])
+            )
+        else:
+            if email:
+                seen[email] = line
+            kept.append((line, row))
+    return kept
+
+
+def import_csv(statement: Statement, raw: bytes, filename: str, user) -> PaperReport:
+    """Check the file and, only if every row is valid, import all its new signatures as confirmed."""
+    report, rows = check(statement, raw)
+    if not report.ok:
+        return report
+    if not rows:
+        report.file_errors.append(_("There are no new signatures in this file."))
+        return report
+    now = timezone.now()
+    consent_text = _("Agreed on the paper form to be contacted about this campaign.")
+    signatures = []
+    for _line, row in rows:
+        signed_at = datetime.combine(row["signed_on"], time(12, 0), tzinfo=UTC) if row["signed_on"] else now
+        organisation = row["organisation"]
+        signatures.append(
+            Signature(
+                statement=statement,
+                status=Signature.Status.CONFIRMED,
+                kind=Signature.Kind.ORGANISATION if organisation else Signature.Kind.INDIVIDUAL,
+                name=row["name"],
+                email=row["email"],
+                email_normalized=normalize_email(row["email"]) if row["email"] else "",
+                country=row["country"],
+                location=row["location"],
+                organisation=organisation,
+                role=row["role"],
+                consent_contact=row["consent"],
+                consent_text=consent_text if row["consent"] else "",
+                consent_at=signed_at if row["consent"] else None,
+                source=Signature.Source.PAPER,
+                created_at=signed_at,
+                confirmed_at=now,
+                # Paper signers are never emailed a confirmation.
+                mails_requested=0,
+            )
+        )
+    try:
+        with transaction.atomic():
+            batch = PaperImport.objects.create(
+                statement=statement,
+                uploaded_by=user,
+                filename=filename[:200],
+                imported=len(signatures),
+                skipped=len(report.skipped),
+            )
+            created = Signature.objects.bulk_create(signatures, batch_size=1000)
+            batch.signatures.through.objects.bulk_create(
+                [
+                    batch.signatures.through(paperimport_id=batch.pk, signature_id=signature.pk)
+                    for signature in created
+                ],
+                batch_size=1000,
+            )
+            if settings.TALLY_ON_CONFIRM:
+                from petitions.tasks import tally_statement
+
+                enqueue_on_commit(tally_statement, statement.pk)
+    except IntegrityError:
+        report.file_errors.append(
+            _("Someone signed online with one of these email addresses while you uploaded. Please try again.")
+        )
+        return report
+    report.imported = len(created)
+    report.batch = batch
+    return report
+
+
+def delete_batch(batch: PaperImport) -> int:
+    """Delete a paper import and its signatures; the statement's total is recounted at once."""
+    from petitions import services
+
+    with transaction.atomic():
+        ids = list(batch.signatures.values_list("pk", flat=True))
+        deleted, _details = Signature.objects.filter(pk__in=ids, source=Signature.Source.PAPER).delete()
+        statement_id = batch.statement_id
+        batch.delete()
+    services.recount(statement_id)
+    return len(ids)

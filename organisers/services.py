@@ -1,0 +1,149 @@
+"""What organisers do: membership checks, invitations and members."""
+
+from datetime import timedelta
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.text import slugify
+
+from campaign.queue import enqueue_on_commit
+from petitions.models import Campaign, Statement
+
+from .models import Invitation, Membership, Role
+
+
+class InvitationError(Exception):
+    """Why an invitation cannot be accepted: code is "expired", "used" or "wrong_account"."""
+
+    def __init__(self, code: str):
+        super().__init__(code)
+        self.code = code
+
+
+def membership_or_404(user, campaign_slug: str) -> Membership:
+    """The user's membership of this campaign; 404 for outsiders, so campaigns cannot be probed."""
+    if not user.is_authenticated:
+        raise Http404
+    membership = (
+        Membership.objects.select_related("campaign").filter(user=user, campaign__slug=campaign_slug).first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def campaigns_for(user):
+    return Campaign.objects.filter(memberships__user=user).order_by("title")
+
+
+def verified_emails(user) -> set[str]:
+    return {
+        email.lower()
+        for email in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True)
+    }
+
+
+def invite(campaign: Campaign, email: str, role: str, invited_by) -> Invitation:
+    """Create an invitation and queue its email (sent by the worker once this transaction commits)."""
+    from .tasks import send_invitation
+
+    invitation = Invitation.objects.create(
+        campaign=campaign,
+        email=email.strip(),
+        role=role,
+        invited_by=invited_by,
+        expires_at=timezone.now() + timedelta(days=settings.ORGANISER_INVITATION_DAYS),
+    )
+    enqueue_on_commit(send_invitation, invitation.pk)
+    return invitation
+
+
+def is_member_by_email(campaign: Campaign, email: str) -> bool:
+    email = email.strip().lower()
+    return Membership.objects.filter(campaign=campaign, user__emailaddress__email__iexact=email).exists() or (
+        Membership.objects.filter(campaign=campaign, user__email__iexact=email).exists()
+    )
+
+
+def accept_invitation(invitation_uuid, user) -> Membership:
+    """Make the user a member as the invitation says, once; the user must own the invited address.
+
+    Raises InvitationError. Accepting again as the member it made returns the same membership.
+    """
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("campaign")
+            .filter(uuid=invitation_uuid)
+            .first()
+        )
+        if invitation is None:
+            raise Http404
+        if invitation.used_at is not None:
+            if invitation.used_by_id == user.pk:
+                existing = Membership.objects.filter(campaign=invitation.campaign, user=user).first()
+                if existing:
+                    return existing
+            raise InvitationError("used")
+        if invitation.is_expired:
+            raise InvitationError("expired")
+        if invitation.email.lower() not in verified_emails(user):
+            raise InvitationError("wrong_account")
+        membership, created = Membership.objects.get_or_create(
+            campaign=invitation.campaign, user=user, defaults={"role": invitation.role}
+        )
+        if not created and invitation.role == Role.OWNER and membership.role != Role.OWNER:
+            membership.role = Role.OWNER
+            membership.save(update_fields=["role"])
+        invitation.used_at = timezone.now()
+        invitation.used_by = user
+        invitation.save(update_fields=["used_at", "used_by"])
+    return membership
+
+
+class LastOwnerError(Exception):
+    pass
+
+
+def remove_member(membership: Membership) -> None:
+    """Remove a member; a campaign always keeps at least one owner."""
+    with transaction.atomic():
+        owners = list(
+            Membership.objects.select_for_update()
+            .filter(campaign_id=membership.campaign_id, role=Role.OWNER)
+            .values_list("pk", flat=True)
+        )
+        if membership.role == Role.OWNER and owners == [membership.pk]:
+            raise LastOwnerError
+        membership.delete()
+
+
+def needs_approval(user) -> bool:
+    return settings.ORGANISER_CONTENT_NEEDS_APPROVAL and not user.is_staff
+
+
+def unique_statement_slug(campaign: Campaign, title: str) -> str:
+    base = slugify(title)[:50] or "statement"
+    slug, n = base, 2
+    while Statement.objects.filter(campaign=campaign, slug=slug).exists():
+        slug = f"{base}-{n}"
+        n += 1
+    return slug
+
+
+def create_statement(campaign: Campaign, statement: Statement, author) -> Statement:
+    """Save a new statement written in the dashboard; it awaits approval if its author needs it."""
+    statement.campaign = campaign
+    statement.approved_at = None if needs_approval(author) else timezone.now()
+    for _attempt in range(3):
+        statement.slug = unique_statement_slug(campaign, statement.title)
+        try:
+            with transaction.atomic():
+                statement.save()
+            return statement
+        except IntegrityError:
+            continue
+    raise IntegrityError("could not find a free slug for this statement")
