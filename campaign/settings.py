@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "campaign",
     "petitions",
     "organisers",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,25 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    "events-send-due-reminders": {
+        "task": "events.tasks.send_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "events-sweep-unsent-mail": {
+        "task": "events.tasks.sweep_unsent_mail",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "events-tally": {
+        "task": "events.tasks.tally_all",
+        "schedule": 10.0,
+        "options": {"expires": 30},
+    },
+    "events-recount": {
+        "task": "events.tasks.recount_all",
+        "schedule": env.float("RECOUNT_INTERVAL_SECONDS", default=24 * 3600.0),
+    },
 }
 # In-process mode has no beat: the tally runs right after each confirmation instead.
 TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
@@ -168,6 +188,16 @@ CONFIRM_TOKEN_MAX_AGE = env.int("CONFIRM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
 MAX_MAILS_PER_SIGNATURE = 3
 # Key for hashing signers' IP addresses; the addresses themselves are never stored.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
+
+# --- Events: reminders, mail cap, tally -----------------------------------------------------------
+# Reminders before an event starts, in minutes (24 hours and 1 hour), unless the event sets its own.
+EVENT_REMINDER_OFFSETS_MINUTES = [24 * 60, 60]
+# How far ahead the reminder task looks (the longest reminder an event may set).
+EVENT_REMINDER_MAX_DAYS = 31
+# How often one attendee's "your place" email may be sent again by signing up again.
+MAX_MAILS_PER_ATTENDEE = 3
+# The tally recounts an event again this long after its last change (changes still committing).
+EVENT_TALLY_LAG_SECONDS = 30
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("organisers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("events.urls")),
     path("", include("petitions.urls")),
 ]
 

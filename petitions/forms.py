@@ -6,17 +6,12 @@ from moderation import abuse
 
 from .models import Signature
 from .services import consent_wording
+from .signup import SignUpForm, clean_text
 
 
-def _clean_text(value: str) -> str:
-    # Collapse whitespace (including newlines) so names and organisations stay on one line.
-    return " ".join((value or "").split())
-
-
-class SignatureForm(forms.Form):
+class SignatureForm(SignUpForm):
     """The signing form. Which optional questions appear depends on the statement."""
 
-    name = forms.CharField(label=_("Your name"), max_length=100)
     email = forms.EmailField(
         label=_("Email"),
         max_length=254,
@@ -46,12 +41,6 @@ class SignatureForm(forms.Form):
     )
     # When the form was rendered (signed): sent back too soon, the signature is held for review.
     started = forms.CharField(required=False, widget=forms.HiddenInput, initial=abuse.form_started_token)
-    consent_contact = forms.BooleanField(required=False)
-    # Honeypot: hidden from people by CSS, filled in by naive bots.
-    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
-    # Where the signer came from, carried from the statement page's query string and referrer.
-    utm_source = forms.CharField(required=False, widget=forms.HiddenInput)
-    ref = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, statement, **kwargs):
         super().__init__(*args, **kwargs)
@@ -65,16 +54,7 @@ class SignatureForm(forms.Form):
             del self.fields["location"]
         if not statement.ask_comment:
             del self.fields["comment"]
-        self.fields["name"].widget.attrs.update(autocomplete="name")
-        self.fields["email"].widget.attrs.update(autocomplete="email", inputmode="email")
         self.fields["country"].widget.attrs.update(autocomplete="country")
-        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
-
-    def clean_name(self):
-        name = _clean_text(self.cleaned_data["name"])
-        if not name:
-            raise forms.ValidationError(_("Please enter your name."))
-        return name
 
     def clean_email(self):
         email = self.cleaned_data["email"]
@@ -85,22 +65,16 @@ class SignatureForm(forms.Form):
         return email
 
     def clean_organisation(self):
-        return _clean_text(self.cleaned_data.get("organisation"))
+        return clean_text(self.cleaned_data.get("organisation"))
 
     def clean_role(self):
-        return _clean_text(self.cleaned_data.get("role"))
+        return clean_text(self.cleaned_data.get("role"))
 
     def clean_location(self):
-        return _clean_text(self.cleaned_data.get("location"))
+        return clean_text(self.cleaned_data.get("location"))
 
     def clean_comment(self):
         return (self.cleaned_data.get("comment") or "").strip()
-
-    def clean_utm_source(self):
-        return _clean_text(self.cleaned_data.get("utm_source"))[:100]
-
-    def clean_ref(self):
-        return (self.cleaned_data.get("ref") or "").strip()[:500]
 
     def clean(self):
         data = super().clean()
@@ -110,7 +84,3 @@ class SignatureForm(forms.Form):
             if not data.get("role"):
                 self.add_error("role", _("Please enter your role in the organisation."))
         return data
-
-    @property
-    def is_bot(self) -> bool:
-        return bool(self.cleaned_data.get("website"))

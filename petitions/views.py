@@ -1,10 +1,8 @@
-from urllib.parse import urlsplit
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -13,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from . import services
 from .forms import SignatureForm
 from .models import Campaign, Signature, Statement
+from .signup import request_info, see_other, tracking_initial
 from .tokens import ExpiredToken, InvalidToken
 
 
@@ -21,28 +20,6 @@ def _public_statement(campaign_slug, statement_slug):
         Statement.objects.public().select_related("campaign"),
         campaign__slug=campaign_slug,
         slug=statement_slug,
-    )
-
-
-def _see_other(url):
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
-def _external_referrer(request) -> str:
-    referrer = request.META.get("HTTP_REFERER", "")
-    if not referrer or urlsplit(referrer).netloc == request.get_host():
-        return ""
-    return referrer[:500]
-
-
-def _request_info(request, form) -> services.RequestInfo:
-    return services.RequestInfo(
-        ip=request.META.get("REMOTE_ADDR", ""),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
-        referrer=form.cleaned_data.get("ref", ""),
-        utm_source=form.cleaned_data.get("utm_source", ""),
     )
 
 
@@ -65,18 +42,12 @@ def statement(request, campaign_slug, statement_slug):
             form = SignatureForm(request.POST, statement=statement)
             if form.is_valid():
                 if not form.is_bot:
-                    services.sign(statement, form.cleaned_data, _request_info(request, form))
+                    services.sign(statement, form.cleaned_data, request_info(request, form))
                 # 303 whether or not this email had signed before: nothing to enumerate.
-                return _see_other(reverse("petitions:check_email", args=[campaign_slug, statement_slug]))
+                return see_other(reverse("petitions:check_email", args=[campaign_slug, statement_slug]))
             status = 400
         else:
-            form = SignatureForm(
-                statement=statement,
-                initial={
-                    "utm_source": request.GET.get("utm_source", "")[:100],
-                    "ref": _external_referrer(request),
-                },
-            )
+            form = SignatureForm(statement=statement, initial=tracking_initial(request))
     elif request.method == "POST":
         status = 400
     return render(request, "petitions/statement.html", {"statement": statement, "form": form}, status=status)

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from events.demo import load_demo_event
 from petitions import services
 from petitions.models import Campaign, Signature, Statement
 
@@ -94,4 +95,6 @@ class Command(BaseCommand):
             f"Demo campaign ready: {statement.get_absolute_url()} "
             f"({statement.signature_count} confirmed signatures)"
         )
+        event = load_demo_event(campaign)
+        self.stdout.write(f"Demo event ready: {event.get_absolute_url()}")
         call_command("demo_organiser", campaign=campaign.slug, stdout=self.stdout)

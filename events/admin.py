@@ -1,0 +1,142 @@
+from django.contrib import admin
+
+from .models import Attendee, ChangeNotice, Event, EventChange, ReminderSent
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "campaign",
+        "starts_at",
+        "time_zone",
+        "kind",
+        "status",
+        "capacity",
+        "places_taken",
+        "waitlist_count",
+        "attended_count",
+    )
+    list_filter = ("status", "kind", "campaign")
+    search_fields = ("title", "slug", "campaign__title")
+    prepopulated_fields = {"slug": ("title",)}
+    date_hierarchy = "starts_at"
+    readonly_fields = (
+        "uuid",
+        "sequence",
+        "places_taken",
+        "waitlist_count",
+        "attended_count",
+        "counted_at",
+        "created_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("campaign", "title", "slug", "status", "description")}),
+        ("When", {"fields": ("starts_at", "ends_at", "time_zone", "signups_close_at", "reminder_offsets")}),
+        ("Where", {"fields": ("kind", "venue_name", "address", "reveal_place_after_signup", "join_url")}),
+        ("Sign-ups", {"fields": ("capacity", "waitlist", "ask_organisation", "ask_accessibility")}),
+        (
+            "Totals",
+            {
+                "fields": (
+                    "places_taken",
+                    "waitlist_count",
+                    "attended_count",
+                    "counted_at",
+                    "sequence",
+                    "uuid",
+                )
+            },
+        ),
+    )
+
+
+@admin.register(Attendee)
+class AttendeeAdmin(admin.ModelAdmin):
+    list_display = ("name", "event", "status", "created_at", "attended_at", "mails_sent")
+    list_filter = ("status", ("created_at", admin.DateFieldListFilter), "event")
+    search_fields = ("name", "email_normalized", "organisation")
+    list_select_related = ("event",)
+    show_full_result_count = False
+    # Status changes go through the site (cancel, promote), so places and the waitlist stay right.
+    readonly_fields = (
+        "uuid",
+        "event",
+        "status",
+        "email",
+        "email_normalized",
+        "created_at",
+        "confirmed_at",
+        "promoted_at",
+        "cancelled_at",
+        "updated_at",
+        "consent_contact",
+        "consent_text",
+        "consent_at",
+        "language",
+        "referrer",
+        "utm_source",
+        "ip_hash",
+        "user_agent",
+        "mails_requested",
+        "mails_sent",
+        "last_mailed_at",
+    )
+    fields = (
+        "uuid",
+        "event",
+        "status",
+        "name",
+        "email",
+        "organisation",
+        "accessibility_needs",
+        "attended_at",
+        "consent_contact",
+        "consent_text",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "promoted_at",
+        "cancelled_at",
+        "updated_at",
+        "language",
+        "referrer",
+        "utm_source",
+        "ip_hash",
+        "user_agent",
+        "mails_requested",
+        "mails_sent",
+        "last_mailed_at",
+        "email_normalized",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(EventChange)
+class EventChangeAdmin(admin.ModelAdmin):
+    list_display = ("event", "created_at", "time_changed", "place_changed", "cancelled", "notices_done_at")
+    list_filter = ("cancelled",)
+    readonly_fields = [f.name for f in EventChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ("attendee", "offset_minutes", "skipped", "sent_at")
+    readonly_fields = ("attendee", "offset_minutes", "skipped", "sent_at")
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ChangeNotice)
+class ChangeNoticeAdmin(admin.ModelAdmin):
+    list_display = ("change", "attendee", "sent_at")
+    readonly_fields = ("change", "attendee", "sent_at")
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,483 @@
+"""What the events domain does: sign up, cancel and promote, mail, remind, notify changes, tally.
+
+Places are allocated while holding a lock on the event row (SELECT … FOR NO KEY UPDATE), so
+concurrent sign-ups and cancellations are serialised per event and the count of confirmed
+attendees taken under the lock is exact. Every email is sent inside a transaction that holds the
+attendee's row lock and records, in the same transaction, that it was sent: a duplicate task skips
+the locked row, and a crash before the commit rolls the record back so a rerun sends it.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Greatest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from campaign.queue import enqueue_on_commit
+from petitions.models import Campaign
+from petitions.signup import RequestInfo, hash_ip, normalize_email
+
+from .models import Attendee, ChangeNotice, Event, EventChange, ReminderSent
+
+log = logging.getLogger(__name__)
+
+ACTIVE = (Attendee.Status.CONFIRMED, Attendee.Status.WAITLISTED)
+
+
+class SignUpsClosed(Exception):
+    """The event is cancelled, has started, or its sign-up deadline has passed."""
+
+
+@dataclass
+class SignUpResult:
+    # True when the event had no free place and no waitlist. It depends on the event only, never
+    # on whether this email had signed up before, so the page shown cannot enumerate attendees.
+    refused: bool = False
+
+
+def consent_wording(event: Event) -> str:
+    return gettext("Yes, %(campaign)s may contact me by email about this campaign.") % {
+        "campaign": event.campaign.title
+    }
+
+
+def _lock(event_id: int) -> Event:
+    return Event.objects.select_for_update(no_key=True).select_related("campaign").get(pk=event_id)
+
+
+def _confirmed_count(event: Event) -> int:
+    return Attendee.objects.filter(event=event, status=Attendee.Status.CONFIRMED).count()
+
+
+def _has_room(event: Event) -> bool:
+    return event.capacity is None or _confirmed_count(event) < event.capacity
+
+
+def _one_more_mail():
+    """Make exactly one more "your place" mail due, whatever was already due and not yet sent."""
+    return Greatest(F("mails_requested"), F("mails_sent") + 1)
+
+
+def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
+    """Give this person a place, or a place on the waitlist, and queue the email that says so.
+
+    Signing up again with the same (normalised) email stores nothing new: the existing attendee's
+    email is sent again, at most MAX_MAILS_PER_ATTENDEE times. Someone who had cancelled gets a new
+    place (or waitlist place) if there is one. Raises SignUpsClosed.
+    """
+    email_normalized = normalize_email(data["email"])
+    consent = bool(data.get("consent_contact"))
+    now = timezone.now()
+    with transaction.atomic():
+        event = _lock(event.pk)
+        if not event.signups_open:
+            raise SignUpsClosed
+        room = _has_room(event)
+        refused = not room and not event.waitlist
+        existing = Attendee.objects.filter(event=event, email_normalized=email_normalized).first()
+        if existing is not None and existing.status in ACTIVE:
+            _request_another_mail(existing.pk)
+            return SignUpResult(refused=refused)
+        if refused:
+            return SignUpResult(refused=True)
+        status = Attendee.Status.CONFIRMED if room else Attendee.Status.WAITLISTED
+        fields = {
+            "status": status,
+            "name": data["name"],
+            "email": data["email"].strip(),
+            "organisation": data.get("organisation", "") if event.ask_organisation else "",
+            "accessibility_needs": data.get("accessibility_needs", "") if event.ask_accessibility else "",
+            "consent_contact": consent,
+            "consent_text": consent_wording(event) if consent else "",
+            "consent_at": now if consent else None,
+            "language": translation.get_language() or "",
+            "referrer": info.referrer[:500],
+            "utm_source": info.utm_source[:100],
+            "ip_hash": hash_ip(info.ip),
+            "user_agent": info.user_agent[:300],
+            "confirmed_at": now if room else None,
+            "promoted_at": None,
+            "cancelled_at": None,
+            "updated_at": now,
+        }
+        if existing is None:
+            attendee = Attendee.objects.create(
+                event=event, email_normalized=email_normalized, created_at=now, **fields
+            )
+            attendee_id = attendee.pk
+        else:
+            attendee_id = existing.pk
+            Attendee.objects.filter(pk=attendee_id).update(mails_requested=_one_more_mail(), **fields)
+        enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
+        _tally_soon(event.pk)
+    return SignUpResult()
+
+
+def _request_another_mail(attendee_id: int) -> None:
+    requested = Attendee.objects.filter(
+        pk=attendee_id, mails_requested__lt=settings.MAX_MAILS_PER_ATTENDEE
+    ).update(mails_requested=F("mails_requested") + 1)
+    if requested:
+        enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
+
+
+def _task(name: str):
+    from . import tasks
+
+    return getattr(tasks, name)
+
+
+def _tally_soon(event_id: int) -> None:
+    # In-process mode has no beat, so the totals are recounted right after the change instead.
+    if settings.TALLY_ON_CONFIRM:
+        enqueue_on_commit(_task("tally_event"), event_id)
+
+
+def cancel(attendee_id: int) -> bool:
+    """Cancel a place (or a place on the waitlist) and promote from the waitlist into a freed place.
+
+    Returns False if it was already cancelled. Two cancellations racing each other are serialised by
+    the event lock, so each freed place goes to a different person on the waitlist.
+    """
+    event_id = Attendee.objects.filter(pk=attendee_id).values_list("event_id", flat=True).first()
+    if event_id is None:
+        return False
+    now = timezone.now()
+    with transaction.atomic():
+        event = _lock(event_id)
+        cancelled = Attendee.objects.filter(pk=attendee_id, status__in=ACTIVE).update(
+            status=Attendee.Status.CANCELLED, cancelled_at=now, updated_at=now
+        )
+        if not cancelled:
+            return False
+        fill_places(event)
+        _tally_soon(event.pk)
+    return True
+
+
+def fill_places(event: Event) -> list[int]:
+    """Promote people from the waitlist, first come first served, into the places that are free.
+
+    The caller holds the event lock. Each promoted person gets one email saying they have a place.
+    """
+    if event.is_cancelled or event.has_started:
+        return []
+    waiting = Attendee.objects.filter(event=event, status=Attendee.Status.WAITLISTED).order_by(
+        "created_at", "id"
+    )
+    if event.capacity is not None:
+        free = event.capacity - _confirmed_count(event)
+        if free <= 0:
+            return []
+        waiting = waiting[:free]
+    now = timezone.now()
+    promoted = []
+    for attendee_id in list(waiting.values_list("pk", flat=True)):
+        updated = Attendee.objects.filter(pk=attendee_id, status=Attendee.Status.WAITLISTED).update(
+            status=Attendee.Status.CONFIRMED,
+            confirmed_at=now,
+            promoted_at=now,
+            updated_at=now,
+            mails_requested=_one_more_mail(),
+        )
+        if updated:
+            promoted.append(attendee_id)
+            enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
+    if promoted:
+        log.info("promoted %d from the waitlist of event %s", len(promoted), event.pk)
+    return promoted
+
+
+def mark_attended(attendee_id: int, attended: bool = True) -> bool:
+    """Check someone in at the door (or undo it). Returns False if nothing changed."""
+    now = timezone.now()
+    attendees = Attendee.objects.filter(pk=attendee_id, status=Attendee.Status.CONFIRMED)
+    if attended:
+        changed = attendees.filter(attended_at__isnull=True).update(attended_at=now, updated_at=now)
+    else:
+        changed = attendees.filter(attended_at__isnull=False).update(attended_at=None, updated_at=now)
+    if changed:
+        _tally_soon(Attendee.objects.filter(pk=attendee_id).values_list("event_id", flat=True).get())
+    return bool(changed)
+
+
+# --- Mail ----------------------------------------------------------------------------------------
+
+
+def send_attendee_mail(attendee_id: int) -> bool:
+    """Send the "your place" email that is due for this attendee, if any. Safe to run twice.
+
+    What it says follows the attendee's status when it is sent: a place (with the calendar file and
+    the join link), a place freed up from the waitlist, or a place on the waitlist.
+    """
+    from .emails import attendee_message
+
+    with transaction.atomic():
+        attendee = (
+            Attendee.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event__campaign")
+            .filter(pk=attendee_id, mails_sent__lt=F("mails_requested"))
+            .first()
+        )
+        if attendee is None:
+            return False
+        if attendee.status == Attendee.Status.CANCELLED or attendee.event.is_past:
+            # Nothing worth saying any more: clear the outbox so the sweep stops finding it.
+            Attendee.objects.filter(pk=attendee.pk).update(mails_sent=F("mails_requested"))
+            return False
+        attendee_message(attendee).send()
+        Attendee.objects.filter(pk=attendee.pk).update(
+            mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
+        )
+    return True
+
+
+def due_mail_ids(older_than_seconds: int = 120, limit: int = 5000) -> list[int]:
+    """Attendees whose email is due but was not sent a while after it was asked for."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        Attendee.objects.filter(mails_sent__lt=F("mails_requested"), updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+# --- Reminders -----------------------------------------------------------------------------------
+
+
+def _due_offsets(event: Event, now) -> list[int]:
+    return [o for o in event.sorted_reminder_offsets if event.starts_at - timedelta(minutes=o) <= now]
+
+
+def send_reminder(attendee_id: int, offset_minutes: int) -> bool:
+    """Send one reminder to one attendee, exactly once. Returns whether it was sent now.
+
+    The ReminderSent row is inserted and the mail sent while the attendee's row is locked, and both
+    commit together. A concurrent run skips the locked attendee; a crash or SMTP failure before the
+    commit rolls the row back, so the next run sends it. Never to someone without a place, never
+    for a cancelled event, never once it has started.
+    """
+    from .emails import reminder_message
+
+    now = timezone.now()
+    with transaction.atomic():
+        attendee = (
+            Attendee.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event__campaign")
+            .filter(pk=attendee_id, status=Attendee.Status.CONFIRMED)
+            .first()
+        )
+        if attendee is None:
+            return False
+        event = attendee.event
+        if event.status != Event.Status.SCHEDULED or now >= event.starts_at:
+            return False
+        due = _due_offsets(event, now)
+        if offset_minutes not in due:
+            return False
+        due_at = event.starts_at - timedelta(minutes=offset_minutes)
+        if attendee.confirmed_at and attendee.confirmed_at > due_at:
+            return False  # they got their place after this reminder was due: the confirmation will do
+        already = set(
+            ReminderSent.objects.filter(attendee=attendee, offset_minutes__lte=max(due)).values_list(
+                "offset_minutes", flat=True
+            )
+        )
+        if offset_minutes in already or any(o < offset_minutes for o in already):
+            return False
+        ReminderSent.objects.create(attendee=attendee, offset_minutes=offset_minutes, sent_at=now)
+        # Earlier reminders that fell due at the same time are superseded by this one.
+        ReminderSent.objects.bulk_create(
+            [
+                ReminderSent(attendee=attendee, offset_minutes=o, skipped=True, sent_at=now)
+                for o in due
+                if o > offset_minutes and o not in already
+            ],
+            ignore_conflicts=True,
+        )
+        reminder_message(attendee, offset_minutes).send()
+    return True
+
+
+def send_due_reminders(limit: int = 1000) -> int:
+    """Send every reminder that is due now; return how many were sent. Safe to run concurrently.
+
+    For each event the reminder sent is the latest one due (the 1-hour one rather than both, if the
+    24-hour one was missed). Anything left over (limit, a crash) is picked up by the next run.
+    """
+    now = timezone.now()
+    horizon = now + timedelta(days=settings.EVENT_REMINDER_MAX_DAYS)
+    sent = 0
+    events = Event.objects.filter(status=Event.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon)
+    for event in events.only("pk", "starts_at", "reminder_offsets"):
+        due = _due_offsets(event, now)
+        if not due:
+            continue
+        offset = min(due)
+        due_at = event.starts_at - timedelta(minutes=offset)
+        ids = (
+            Attendee.objects.filter(event=event, status=Attendee.Status.CONFIRMED, confirmed_at__lte=due_at)
+            .exclude(Exists(ReminderSent.objects.filter(attendee=OuterRef("pk"), offset_minutes__lte=offset)))
+            .order_by("pk")
+            .values_list("pk", flat=True)[: limit - sent]
+        )
+        for attendee_id in list(ids):
+            sent += send_reminder(attendee_id, offset)
+        if sent >= limit:
+            break
+    return sent
+
+
+# --- Changes by organisers -------------------------------------------------------------------------
+
+TIME_FIELDS = ("starts_at", "ends_at", "time_zone")
+PLACE_FIELDS = ("kind", "venue_name", "address", "join_url")
+
+
+def save_event(event: Event, previous: Event | None = None) -> EventChange | None:
+    """Save an event an organiser created or edited, and tell attendees if the time or place changed.
+
+    `previous` is the event as it was before the edit (None for a new event). A larger capacity
+    promotes people from the waitlist.
+    """
+    with transaction.atomic():
+        if previous is None:
+            event.save()
+            return None
+        _lock(event.pk)
+        time_changed = any(getattr(previous, f) != getattr(event, f) for f in TIME_FIELDS)
+        place_changed = any(getattr(previous, f) != getattr(event, f) for f in PLACE_FIELDS)
+        if time_changed or place_changed:
+            event.sequence = previous.sequence + 1
+        event.save()
+        change = None
+        if (time_changed or place_changed) and not event.is_cancelled:
+            change = _record_change(previous, time_changed=time_changed, place_changed=place_changed)
+        fill_places(_lock(event.pk))
+        _tally_soon(event.pk)
+    return change
+
+
+def cancel_event(event: Event) -> EventChange | None:
+    """Cancel the event and tell everyone who signed up (once). Returns None if already cancelled."""
+    with transaction.atomic():
+        previous = _lock(event.pk)
+        if previous.is_cancelled:
+            return None
+        Event.objects.filter(pk=event.pk).update(status=Event.Status.CANCELLED, sequence=F("sequence") + 1)
+        change = _record_change(previous, cancelled=True)
+    event.refresh_from_db()
+    return change
+
+
+def _record_change(previous: Event, **what) -> EventChange:
+    change = EventChange.objects.create(
+        event_id=previous.pk,
+        previous_starts_at=previous.starts_at,
+        previous_ends_at=previous.ends_at,
+        previous_time_zone=previous.time_zone,
+        previous_place=previous.place_text,
+        **what,
+    )
+    enqueue_on_commit(_task("send_change_notices"), change.pk)
+    return change
+
+
+def _change_recipients(change: EventChange):
+    return (
+        Attendee.objects.filter(event_id=change.event_id, status__in=ACTIVE, created_at__lt=change.created_at)
+        .exclude(Exists(ChangeNotice.objects.filter(change=change, attendee=OuterRef("pk"))))
+        .order_by("pk")
+    )
+
+
+def send_change_notice(change: EventChange, attendee_id: int) -> bool:
+    """Tell one attendee about one change, exactly once (same locking as send_reminder)."""
+    from .emails import change_message
+
+    with transaction.atomic():
+        attendee = (
+            Attendee.objects.select_for_update(skip_locked=True, of=("self",))
+            .select_related("event__campaign")
+            .filter(pk=attendee_id, status__in=ACTIVE)
+            .first()
+        )
+        if attendee is None or ChangeNotice.objects.filter(change=change, attendee=attendee).exists():
+            return False
+        try:
+            with transaction.atomic():
+                ChangeNotice.objects.create(change=change, attendee=attendee)
+        except IntegrityError:
+            return False
+        change_message(change, attendee).send()
+    return True
+
+
+def send_change_notices(change_id: int, limit: int = 1000) -> int:
+    """Mail every attendee about a change who has not been told yet; return how many were mailed."""
+    change = EventChange.objects.select_related("event").filter(pk=change_id, notices_done_at=None).first()
+    if change is None:
+        return 0
+    sent = 0
+    for attendee_id in list(_change_recipients(change).values_list("pk", flat=True)[:limit]):
+        sent += send_change_notice(change, attendee_id)
+    if not _change_recipients(change).exists():
+        EventChange.objects.filter(pk=change.pk).update(notices_done_at=timezone.now())
+    return sent
+
+
+def pending_change_ids(older_than_seconds: int = 60) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        EventChange.objects.filter(notices_done_at=None, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
+
+
+# --- Totals ----------------------------------------------------------------------------------------
+
+
+def tally(event_id: int) -> bool:
+    """Recount the event's totals from its attendees (a few hundred rows at most)."""
+    started = timezone.now()
+    totals = Attendee.objects.filter(event_id=event_id).aggregate(
+        taken=Count("pk", filter=Q(status=Attendee.Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Attendee.Status.WAITLISTED)),
+        attended=Count("pk", filter=Q(status=Attendee.Status.CONFIRMED, attended_at__isnull=False)),
+    )
+    # Changes committed while this ran may be invisible to it; marking the tally as of a little
+    # earlier makes the next run look at this event again.
+    counted_at = started - timedelta(seconds=settings.EVENT_TALLY_LAG_SECONDS)
+    return bool(
+        Event.objects.filter(pk=event_id).update(
+            places_taken=totals["taken"],
+            waitlist_count=totals["waiting"],
+            attended_count=totals["attended"],
+            counted_at=counted_at,
+        )
+    )
+
+
+def events_to_tally() -> list[int]:
+    changed = Attendee.objects.filter(event=OuterRef("pk"), updated_at__gte=OuterRef("counted_at"))
+    never = Attendee.objects.filter(event=OuterRef("pk"))
+    return list(
+        Event.objects.filter(Exists(changed) | (Q(counted_at=None) & Exists(never))).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def campaign_totals(campaign: Campaign) -> dict:
+    """Totals over a campaign's events, from the events' tallied counters."""
+    totals = Event.objects.filter(campaign=campaign).aggregate(
+        events=Count("pk"),
+        places_taken=Sum("places_taken", default=0),
+        waitlist=Sum("waitlist_count", default=0),
+        attended=Sum("attended_count", default=0),
+    )
+    return totals

@@ -1,0 +1,27 @@
+from django import template
+
+from .. import calendar
+from ..models import Event
+
+register = template.Library()
+
+
+@register.simple_tag
+def upcoming_events(campaign, limit=10):
+    """The campaign's events that have not ended, soonest first."""
+    return list(Event.objects.upcoming().filter(campaign=campaign).select_related("campaign")[:limit])
+
+
+@register.filter
+def event_when(event):
+    return calendar.when_text(event)
+
+
+@register.filter
+def event_zone(event):
+    return calendar.zone_label(event)
+
+
+@register.filter
+def utc_iso(moment):
+    return moment.isoformat()

@@ -1,0 +1,126 @@
+"""Public event pages, signing up, and each attendee's own page (reached by a signed link)."""
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from petitions.signup import request_info, see_other, tracking_initial
+
+from . import calendar, services
+from .emails import manage_url
+from .forms import EventSignUpForm
+from .models import Attendee, Event
+from .tokens import InvalidToken, read_manage_token
+
+
+def _public_event(campaign_slug, event_slug) -> Event:
+    return get_object_or_404(
+        Event.objects.select_related("campaign"), campaign__slug=campaign_slug, slug=event_slug
+    )
+
+
+def _event_page(request, event, form, status=200, **extra):
+    context = {
+        "event": event,
+        "form": form,
+        "when": calendar.when_text(event),
+        "zone": calendar.zone_label(event),
+        **extra,
+    }
+    return render(request, "events/event.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def event(request, campaign_slug, event_slug):
+    event = _public_event(campaign_slug, event_slug)
+    if not event.signups_open:
+        # Past, started, cancelled or closed: the page says which, and takes no sign-ups.
+        return _event_page(request, event, None, status=400 if request.method == "POST" else 200)
+    if request.method == "GET":
+        return _event_page(request, event, EventSignUpForm(event=event, initial=tracking_initial(request)))
+    form = EventSignUpForm(request.POST, event=event)
+    if not form.is_valid():
+        return _event_page(request, event, form, status=400)
+    if not form.is_bot:
+        try:
+            result = services.sign_up(event, form.cleaned_data, request_info(request, form))
+        except services.SignUpsClosed:
+            event.refresh_from_db()
+            return _event_page(request, event, None, status=400)
+        if result.refused:
+            return render(request, "events/full.html", {"event": event}, status=409)
+    # 303 whether or not this email had signed up before: nothing to enumerate.
+    return see_other(reverse("events:check_email", args=[campaign_slug, event_slug]))
+
+
+@require_GET
+def check_email(request, campaign_slug, event_slug):
+    event = _public_event(campaign_slug, event_slug)
+    return render(request, "events/check_email.html", {"event": event})
+
+
+def _attendee_from_token(token) -> Attendee | None:
+    try:
+        attendee_uuid = read_manage_token(token)
+    except InvalidToken:
+        return None
+    return Attendee.objects.select_related("event__campaign").filter(uuid=attendee_uuid).first()
+
+
+def _invalid_link(request):
+    return render(request, "events/attendee_invalid.html", status=400)
+
+
+@never_cache
+@require_GET
+def attendee(request, token):
+    attendee = _attendee_from_token(token)
+    if attendee is None:
+        return _invalid_link(request)
+    event = attendee.event
+    has_place = attendee.has_place and not event.is_cancelled
+    context = {
+        "attendee": attendee,
+        "event": event,
+        "token": token,
+        "when": calendar.when_text(event),
+        "zone": calendar.zone_label(event),
+        "has_place": has_place,
+        # Only someone with a place sees the join link and a hidden address.
+        "join_url": event.join_url if has_place and event.is_online else "",
+        "show_place": event.is_in_person and (has_place or not event.reveal_place_after_signup),
+        "google_calendar_url": calendar.google_calendar_url(event, details=manage_url(attendee))
+        if has_place
+        else "",
+        "can_cancel": attendee.status in services.ACTIVE and not event.has_started and not event.is_cancelled,
+    }
+    response = render(request, "events/attendee.html", context)
+    response["Referrer-Policy"] = "no-referrer"  # the URL is the attendee's key
+    return response
+
+
+@never_cache
+@require_GET
+def attendee_ics(request, token):
+    attendee = _attendee_from_token(token)
+    if attendee is None or not attendee.has_place:
+        return _invalid_link(request)
+    url = manage_url(attendee)
+    event = attendee.event
+    details = f"{event.join_url}\n\n{url}" if event.is_online and event.join_url else url
+    response = HttpResponse(calendar.ics(event, description=details, url=url), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
+@require_POST
+def attendee_cancel(request, token):
+    attendee = _attendee_from_token(token)
+    if attendee is None:
+        return _invalid_link(request)
+    if attendee.event.has_started:
+        return see_other(reverse("events:attendee", args=[token]))
+    services.cancel(attendee.pk)
+    return see_other(reverse("events:attendee", args=[token]) + "?cancelled=1")

@@ -1,0 +1,128 @@
+from datetime import timedelta
+
+import icalendar
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from events.emails import manage_url
+from events.models import Attendee, Event
+from events.tokens import make_manage_token
+from tests.events.factories import AttendeeFactory
+
+SECRET = "https://meet.example.org/rally-secret-room"
+
+
+def page_url(attendee):
+    return f"/my-place/{make_manage_token(attendee)}/"
+
+
+def test_it_shows_the_join_link_to_someone_with_a_place(client, event):
+    attendee = AttendeeFactory(event=event)
+
+    response = client.get(page_url(attendee))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert SECRET in html
+    assert "you have a place" in html
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+def test_it_hides_the_join_link_from_the_waitlist(client, event):
+    attendee = AttendeeFactory(event=event, status=Attendee.Status.WAITLISTED)
+
+    html = client.get(page_url(attendee)).content.decode()
+
+    assert SECRET not in html
+    assert "you are on the waitlist" in html
+    assert "Leave the waitlist" in html
+
+
+def test_it_hides_the_join_link_after_cancelling(client, event):
+    attendee = AttendeeFactory(event=event, status=Attendee.Status.CANCELLED)
+
+    html = client.get(page_url(attendee)).content.decode()
+
+    assert SECRET not in html
+    assert "Sign up again" in html
+
+
+def test_it_reveals_a_hidden_address_to_someone_with_a_place(client, event):
+    event.kind = Event.Kind.IN_PERSON
+    event.venue_name = "Union hall"
+    event.address = "1 Secret Street"
+    event.reveal_place_after_signup = True
+    event.save()
+    attendee = AttendeeFactory(event=event)
+
+    html = client.get(page_url(attendee)).content.decode()
+
+    assert "1 Secret Street" in html
+
+
+def test_it_cancels_a_place_from_the_page(client, event, mailed):
+    attendee = AttendeeFactory(event=event)
+
+    response = mailed(client.post, page_url(attendee) + "cancel/")
+
+    assert response.status_code == 303
+    attendee.refresh_from_db()
+    assert attendee.status == Attendee.Status.CANCELLED
+    assert "Your place is cancelled" in client.get(response["Location"]).content.decode()
+
+
+def test_it_does_not_cancel_on_get(client, event):
+    attendee = AttendeeFactory(event=event)
+
+    assert client.get(page_url(attendee) + "cancel/").status_code == 405
+    attendee.refresh_from_db()
+    assert attendee.status == Attendee.Status.CONFIRMED
+
+
+def test_it_keeps_the_place_once_the_event_has_started(client, event):
+    event.starts_at = timezone.now() - timedelta(minutes=5)
+    event.save()
+    attendee = AttendeeFactory(event=event)
+
+    client.post(page_url(attendee) + "cancel/")
+
+    attendee.refresh_from_db()
+    assert attendee.status == Attendee.Status.CONFIRMED
+
+
+@pytest.mark.parametrize("token", ["nonsense", "x" * 300, "WyJhIl0:1abc:bad"])
+def test_it_answers_400_for_a_bad_link(client, token):
+    assert client.get(f"/my-place/{token}/").status_code == 400
+    assert client.post(f"/my-place/{token}/cancel/").status_code == 400
+
+
+def test_it_rejects_a_token_for_another_purpose(client, event, confirmed_signature):
+    from petitions.tokens import make_confirm_token
+
+    assert client.get(f"/my-place/{make_confirm_token(confirmed_signature)}/").status_code == 400
+
+
+def test_it_serves_the_calendar_file_to_someone_with_a_place(client, event):
+    attendee = AttendeeFactory(event=event)
+
+    response = client.get(page_url(attendee) + "calendar.ics")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar"
+    calendar = icalendar.Calendar.from_ical(response.content)
+    [entry] = calendar.events
+    assert entry.start == event.starts_at
+    assert SECRET in str(entry["description"])
+
+
+def test_the_manage_link_in_the_email_opens_the_attendees_page(client, event, mailed):
+    attendee = AttendeeFactory(event=event, mails_sent=0)
+    from events.services import send_attendee_mail
+
+    send_attendee_mail(attendee.pk)
+
+    link = manage_url(attendee)
+    assert link in mail.outbox[0].body
+    assert client.get(link.removeprefix("http://127.0.0.1:8000")).status_code == 200
