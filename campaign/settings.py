@@ -323,3 +323,26 @@ RATE_LIMIT_DOMAIN_ALLOWLIST = frozenset([
 # The admin's trending view lists, per statement, the last hour's IPs and domains at or over these.
 TRENDING_MIN_PER_IP = 5
 TRENDING_MIN_PER_DOMAIN = 20
+
+# --- Updates to signers, and signers' data rights -------------------------------------------------
+INSTALLED_APPS += ["updates", "privacy"]
+# Updates go out in batches of this many emails, one batch every UPDATES_BATCH_SECONDS (a throttle
+# that keeps within the mail server's and receiving providers' limits): 50 per 10 s is 18,000 an hour.
+UPDATES_BATCH_SIZE = 50
+UPDATES_BATCH_SECONDS = 10.0
+# After a mail server failure the batch chain waits this long before trying again.
+UPDATES_RETRY_SECONDS = 60.0
+# Closed statements have their signers' personal data replaced this many days after closing.
+ANONYMISE_AFTER_DAYS = 183
+# Shown on the privacy page for requests about personal data; nothing is shown if empty.
+PRIVACY_CONTACT_EMAIL = ""
+CELERY_BEAT_SCHEDULE["updates-resume-stalled"] = {
+    "task": "updates.tasks.resume_stalled_updates",
+    "schedule": 60.0,
+    "options": {"expires": 50},
+}
+CELERY_BEAT_SCHEDULE["privacy-anonymise-closed-statements"] = {
+    "task": "privacy.tasks.anonymise_closed_statements",
+    "schedule": 3600.0,
+    "options": {"expires": 600},
+}

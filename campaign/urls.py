@@ -11,6 +11,8 @@ urlpatterns = [
     path("dashboard/", include("organisers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("events.urls")),
+    path("", include("privacy.urls")),
+    path("", include("updates.urls")),
     path("", include("petitions.urls")),
 ]
 

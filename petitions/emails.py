@@ -6,7 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from .tokens import make_confirm_token
+from .tokens import make_confirm_token, make_withdraw_token
 
 
 def absolute(path: str) -> str:
@@ -31,6 +31,8 @@ def signature_message(signature) -> EmailMultiAlternatives:
         "statement": statement,
         "campaign": statement.campaign,
         "statement_url": absolute(statement.get_absolute_url()),
+        "withdraw_url": absolute(reverse("privacy:withdraw", args=[make_withdraw_token(signature)])),
+        "privacy_url": absolute(reverse("privacy:policy")),
     }
     with translation.override(signature.language or settings.LANGUAGE_CODE):
         if signature.status == signature.Status.CONFIRMED:

@@ -40,3 +40,22 @@ def _as_uuid(value) -> str:
         return str(uuid.UUID(str(value)))
     except ValueError as exc:
         raise InvalidToken("not a signature id") from exc
+
+
+WITHDRAW_SALT = "petitions.withdraw"
+
+
+def make_withdraw_token(signature) -> str:
+    """A link that lets the signer withdraw; it does not expire (withdrawal is a right, not a deadline)."""
+    return signing.dumps(str(signature.uuid), salt=WITHDRAW_SALT, compress=False)
+
+
+def read_withdraw_token(token: str) -> str:
+    """Return the signature UUID the withdrawal token was made for, or raise InvalidToken."""
+    if not token or len(token) > 200:
+        raise InvalidToken("malformed")
+    try:
+        value = signing.loads(token, salt=WITHDRAW_SALT)
+    except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
+        raise InvalidToken("bad signature") from exc
+    return _as_uuid(value)

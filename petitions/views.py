@@ -12,7 +12,7 @@ from . import services
 from .forms import SignatureForm
 from .models import Campaign, Signature, Statement
 from .signup import request_info, see_other, tracking_initial
-from .tokens import ExpiredToken, InvalidToken
+from .tokens import ExpiredToken, InvalidToken, make_withdraw_token
 
 
 def _public_statement(campaign_slug, statement_slug):
@@ -105,11 +105,19 @@ def confirm(request, token):
     statement = result.signature.statement
     if result.statement_closed:
         return render(request, "petitions/statement_closed.html", {"statement": statement}, status=409)
+    if result.signature.status == services.Signature.Status.WITHDRAWN:
+        return render(request, "privacy/withdrawn.html", {"statement": statement, "withdrawn": False})
     share_url = settings.SITE_URL + statement.get_absolute_url()
+    withdraw_url = reverse("privacy:withdraw", args=[make_withdraw_token(result.signature)])
     return render(
         request,
         "petitions/thanks.html",
-        {"statement": statement, "share_url": share_url, "share_text": statement.title},
+        {
+            "statement": statement,
+            "share_url": share_url,
+            "share_text": statement.title,
+            "withdraw_url": withdraw_url,
+        },
     )
 
 

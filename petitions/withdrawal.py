@@ -1,0 +1,91 @@
+"""Signers' data rights on signatures: withdrawing one, and what anonymising one replaces."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Cast, Concat
+
+from .models import Signature, Statement
+from .tokens import InvalidToken, read_withdraw_token
+
+# email_normalized of an anonymised signature: unique per row, so the one-signature-per-email
+# constraint stays satisfiable, and recognisably not an address.
+ANONYMISED_PREFIX = "anonymised-"
+ANONYMISED_NAME = "(anonymised)"
+# A signer may withdraw from any status; only a confirmed signature the tally counted changes the total.
+WITHDRAWABLE = tuple(status for status in Signature.Status if status != Signature.Status.WITHDRAWN)
+
+
+def anonymised_values() -> dict:
+    """UPDATE values that replace everything personal in a signature.
+
+    Kept: statement, status, kind, country, language, source, utm_source, dates and the counted flag,
+    so totals and country breakdowns stay true.
+    """
+    return {
+        "name": ANONYMISED_NAME,
+        "email": "",
+        "email_normalized": Concat(Value(ANONYMISED_PREFIX), Cast("pk", output_field=CharField())),
+        "email_domain": "",
+        "organisation": "",
+        "role": "",
+        "location": "",
+        "comment": "",
+        "show_publicly": False,
+        "notable": False,
+        "consent_contact": False,
+        "consent_text": "",
+        "ip_hash": "",
+        "user_agent": "",
+        "referrer": "",
+        # Nothing more will be mailed to an address that is gone.
+        "mails_requested": F("mails_sent"),
+    }
+
+
+def not_anonymised(queryset):
+    return queryset.exclude(email_normalized__startswith=ANONYMISED_PREFIX)
+
+
+@dataclass
+class Withdrawal:
+    signature: Signature
+    statement: Statement
+    # False when the signature had already been withdrawn.
+    withdrawn: bool
+
+
+def signature_for_withdrawal(token: str) -> Signature:
+    """The signature a withdrawal link is for; raises InvalidToken."""
+    signature_uuid = read_withdraw_token(token)
+    signature = Signature.objects.select_related("statement__campaign").filter(uuid=signature_uuid).first()
+    if signature is None:
+        raise InvalidToken("no such signature")
+    return signature
+
+
+def withdraw(token: str) -> Withdrawal:
+    """Withdraw the signature: out of every list and total, its personal data erased. Idempotent.
+
+    Takes the statement row lock (FOR NO KEY UPDATE) like tally() and recount(), then reads the
+    signature: if the tally had counted it, the total goes down by one in the same transaction, so
+    the public count never drifts and a later recount agrees.
+    """
+    signature = signature_for_withdrawal(token)
+    with transaction.atomic():
+        Statement.objects.select_for_update(no_key=True).filter(pk=signature.statement_id).exists()
+        current = (
+            Signature.objects.select_for_update().filter(pk=signature.pk).values("status", "counted").first()
+        )
+        if current is None or current["status"] not in WITHDRAWABLE:
+            return Withdrawal(signature, signature.statement, withdrawn=False)
+        Signature.objects.filter(pk=signature.pk).update(
+            status=Signature.Status.WITHDRAWN, counted=False, **anonymised_values()
+        )
+        if current["status"] == Signature.Status.CONFIRMED and current["counted"]:
+            Statement.objects.filter(pk=signature.statement_id, signature_count__gt=0).update(
+                signature_count=F("signature_count") - 1
+            )
+    signature.refresh_from_db()
+    return Withdrawal(signature, signature.statement, withdrawn=True)

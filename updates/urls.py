@@ -1,0 +1,22 @@
+from django.urls import path
+
+from . import views
+
+app_name = "updates"
+urlpatterns = [
+    path("dashboard/c/<slug:campaign_slug>/updates/", views.update_list, name="list"),
+    path(
+        "dashboard/c/<slug:campaign_slug>/s/<slug:statement_slug>/updates/new/",
+        views.update_create,
+        name="create",
+    ),
+    path("dashboard/c/<slug:campaign_slug>/updates/<uuid:update_uuid>/", views.update_detail, name="detail"),
+    path("dashboard/c/<slug:campaign_slug>/updates/<uuid:update_uuid>/edit/", views.update_edit, name="edit"),
+    path(
+        "dashboard/c/<slug:campaign_slug>/updates/<uuid:update_uuid>/test/",
+        views.update_send_test,
+        name="send_test",
+    ),
+    path("dashboard/c/<slug:campaign_slug>/updates/<uuid:update_uuid>/send/", views.update_send, name="send"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]
