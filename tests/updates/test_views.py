@@ -121,3 +121,18 @@ def test_get_does_not_send(client, alice, update, statement):
     response = client.get(urls(update, statement)["send"][1])
 
     assert response.status_code == 405
+
+
+def test_the_statement_dashboard_shows_each_update_with_its_progress(
+    client, bob, update, statement, consenting, send_now
+):
+    consenting()
+    send_now(update)
+    client.force_login(bob)
+
+    response = client.get(f"/dashboard/c/{statement.campaign.slug}/s/{statement.slug}/")
+
+    html = response.content.decode()
+    assert "Updates to signers" in html
+    assert update.subject in html
+    assert "1 of 1 sent" in html
