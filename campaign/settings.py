@@ -346,3 +346,11 @@ CELERY_BEAT_SCHEDULE["privacy-anonymise-closed-statements"] = {
     "schedule": 3600.0,
     "options": {"expires": 600},
 }
+
+# --- Fighting funds, sharing, short links and the embeddable widget ---------------------------
+INSTALLED_APPS += ["funds"]
+CELERY_BEAT_SCHEDULE["tally-funds"] = {
+    "task": "funds.tasks.tally_all",
+    "schedule": 10.0,
+    "options": {"expires": 30},
+}

@@ -9,6 +9,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("organisers.urls")),
+    path("dashboard/", include("funds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("events.urls")),
     path("", include("privacy.urls")),
