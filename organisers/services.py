@@ -39,6 +39,14 @@ def campaigns_for(user):
     return Campaign.objects.filter(memberships__user=user).order_by("title")
 
 
+def add_organiser(campaign: Campaign, user, role: str = Role.ORGANISER) -> Membership:
+    """Make the user a member of the campaign (used by the demo, benchmarks and admin scripts)."""
+    membership, _created = Membership.objects.update_or_create(
+        campaign=campaign, user=user, defaults={"role": role}
+    )
+    return membership
+
+
 def verified_emails(user) -> set[str]:
     return {
         email.lower()

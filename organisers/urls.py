@@ -22,6 +22,11 @@ urlpatterns = [
     path("c/<slug:campaign_slug>/s/<slug:statement_slug>/edit/", views.statement_edit, name="statement_edit"),
     path("c/<slug:campaign_slug>/s/<slug:statement_slug>/export/", views.export, name="export"),
     path(
+        "c/<slug:campaign_slug>/s/<slug:statement_slug>/signatories.csv",
+        views.statement_export,
+        name="statement_export",
+    ),
+    path(
         "c/<slug:campaign_slug>/s/<slug:statement_slug>/publication-list.csv",
         views.publication_list,
         {"fmt": "csv"},

@@ -307,28 +307,31 @@ def _filename(statement, suffix):
     return f"{statement.campaign.slug}-{statement.slug}-{suffix}-{timezone.now():%Y%m%d-%H%M}"
 
 
+def _export_page(request, membership, statement, form, status=200):
+    context = {
+        "membership": membership,
+        "campaign": membership.campaign,
+        "statement": statement,
+        "form": form,
+    }
+    return render(request, "organisers/export.html", context, status=status)
+
+
 @require_GET
 @member_required
 def export(request, membership, statement_slug):
-    """The export form; with ?download, the CSV itself (filters checked first: 400 if invalid)."""
+    """The export form; it submits (GET) to statement_export."""
+    return _export_page(request, membership, _statement(membership, statement_slug), ExportForm())
+
+
+@require_GET
+@member_required
+def statement_export(request, membership, statement_slug):
+    """The signatories as CSV, streamed; filters are checked first (400 with messages if invalid)."""
     statement = _statement(membership, statement_slug)
-    if "download" not in request.GET:
-        context = {
-            "membership": membership,
-            "campaign": membership.campaign,
-            "statement": statement,
-            "form": ExportForm(),
-        }
-        return render(request, "organisers/export.html", context)
     form = ExportForm(request.GET)
     if not form.is_valid():
-        context = {
-            "membership": membership,
-            "campaign": membership.campaign,
-            "statement": statement,
-            "form": form,
-        }
-        return render(request, "organisers/export.html", context, status=400)
+        return _export_page(request, membership, statement, form, status=400)
     filters = form.filters()
     log = exports.start_log(
         statement=statement, user=request.user, kind=ExportLog.Kind.SIGNATORIES, filters=filters
@@ -339,6 +342,7 @@ def export(request, membership, statement_slug):
     )
     response["Content-Disposition"] = f'attachment; filename="{_filename(statement, "signatories")}.csv"'
     response["Cache-Control"] = "no-store"
+    # Tell a buffering proxy (nginx) to pass the rows on as they come.
     response["X-Accel-Buffering"] = "no"
     return response
 

@@ -62,7 +62,7 @@ def _views(o):
         ("statement_edit", "get", reverse("organisers:statement_edit", args=[c, s]), None),
         ("statement_edit_post", "post", reverse("organisers:statement_edit", args=[c, s]), statement_data),
         ("export", "get", reverse("organisers:export", args=[c, s]), None),
-        ("export_download", "get", reverse("organisers:export", args=[c, s]) + "?download=1", None),
+        ("export_download", "get", reverse("organisers:statement_export", args=[c, s]), None),
         ("publication_csv", "get", reverse("organisers:publication_list_csv", args=[c, s]), None),
         ("publication_txt", "get", reverse("organisers:publication_list_text", args=[c, s]), None),
         ("paper_import", "get", reverse("organisers:paper_import", args=[c, s]), None),
