@@ -35,9 +35,14 @@ def when_text(
     start = timezone.localtime(starts_at or event.starts_at, zone)
     end = timezone.localtime(ends_at or event.ends_at, zone)
     day = formats.date_format(start, "l j F Y")
+    start_time, end_time = f"{start:%H:%M}", f"{end:%H:%M}"
+    if start.utcoffset() != end.utcoffset():
+        # The clocks change during the event: say which side of the change each time is on.
+        start_time = f"{start_time} ({utc_offset_label(start)})"
+        end_time = f"{end_time} ({utc_offset_label(end)})"
     if start.date() == end.date():
-        return f"{day}, {start:%H:%M}–{end:%H:%M}"
-    return f"{day}, {start:%H:%M} – {formats.date_format(end, 'l j F Y')}, {end:%H:%M}"
+        return f"{day}, {start_time}–{end_time}"
+    return f"{day}, {start_time} – {formats.date_format(end, 'l j F Y')}, {end_time}"
 
 
 def location_text(event: Event, *, attendee_view: bool) -> str:
@@ -54,6 +59,13 @@ def _uid(event: Event) -> str:
     return f"{event.uuid}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
 
 
+def _calendar_time(moment: datetime) -> datetime:
+    """Local time with the zone, or UTC when the local time happens twice (clocks going back)."""
+    if moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset():
+        return moment.astimezone(UTC)
+    return moment
+
+
 def ics(event: Event, *, description: str = "", url: str = "", attendee_view: bool = True) -> bytes:
     """An iCalendar file for the event, with its time zone, updated in place by SEQUENCE."""
     calendar = Calendar.new(prodid="-//Solidarity campaigns//Events//EN")
@@ -61,8 +73,8 @@ def ics(event: Event, *, description: str = "", url: str = "", attendee_view: bo
     entry = CalendarEvent.new(
         uid=_uid(event),
         stamp=timezone.now(),
-        start=event.local_starts_at,
-        end=event.local_ends_at,
+        start=_calendar_time(event.local_starts_at),
+        end=_calendar_time(event.local_ends_at),
         summary=event.title,
         description=description or None,
         location=location_text(event, attendee_view=attendee_view) or None,

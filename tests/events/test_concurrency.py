@@ -1,0 +1,134 @@
+"""Capacity and waitlist promotion under real concurrency: threads against PostgreSQL."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.utils import timezone
+
+from events import services
+from events.models import Attendee
+from tests.events.factories import AttendeeFactory, EventFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def run_at_once(count, work):
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(index):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = work(index)
+        except Exception as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    return results
+
+
+def test_capacity_holds_under_parallel_sign_up_requests():
+    # Given an event with 5 places and a waitlist
+    event = EventFactory(capacity=5, waitlist=True)
+    url = event.get_absolute_url()
+
+    # When 20 people post the form at the same moment
+    statuses = run_at_once(
+        20, lambda i: Client().post(url, {"name": f"Person {i}", "email": f"p{i}@example.org"}).status_code
+    )
+
+    # Then all are answered alike, 5 have a place and 15 wait
+    assert statuses == [303] * 20
+    assert Attendee.objects.filter(status=Attendee.Status.CONFIRMED).count() == 5
+    assert Attendee.objects.filter(status=Attendee.Status.WAITLISTED).count() == 15
+
+
+def test_capacity_holds_without_a_waitlist_and_the_rest_are_refused():
+    event = EventFactory(capacity=3, waitlist=False)
+    url = event.get_absolute_url()
+
+    statuses = run_at_once(
+        12, lambda i: Client().post(url, {"name": f"Person {i}", "email": f"p{i}@example.org"}).status_code
+    )
+
+    assert sorted(statuses) == [303] * 3 + [409] * 9
+    assert Attendee.objects.count() == 3
+
+
+def test_parallel_sign_ups_with_one_email_store_one_attendee():
+    event = EventFactory(capacity=10)
+    url = event.get_absolute_url()
+
+    statuses = run_at_once(
+        8,
+        lambda i: Client().post(
+            url, {"name": "Ana", "email": "ana@example.org" if i % 2 else " ANA@example.org"}
+        ),
+    )
+
+    assert [r.status_code for r in statuses] == [303] * 8
+    attendee = Attendee.objects.get()
+    assert attendee.mails_requested == 3  # capped
+
+
+def test_two_cancellations_racing_promote_two_different_people_once_each():
+    # Given a full event (2 places) with three people waiting
+    event = EventFactory(capacity=2)
+    leaving = [AttendeeFactory(event=event) for _ in range(2)]
+    now = timezone.now()
+    waiting = [
+        AttendeeFactory(
+            event=event,
+            status=Attendee.Status.WAITLISTED,
+            confirmed_at=None,
+            created_at=now - timedelta(minutes=10 - i),
+        )
+        for i in range(3)
+    ]
+
+    # When both places are cancelled at the same moment (and each cancellation is sent twice)
+    results = run_at_once(4, lambda i: services.cancel(leaving[i % 2].pk))
+
+    # Then each cancellation counted once, and the first two on the waitlist have the places
+    assert sorted(results) == [False, False, True, True]
+    for attendee in waiting:
+        attendee.refresh_from_db()
+    assert [a.status for a in waiting] == ["confirmed", "confirmed", "waitlisted"]
+    assert Attendee.objects.filter(event=event, status="confirmed").count() == 2
+    # and each promoted person is owed exactly one email
+    assert [a.mails_requested for a in waiting[:2]] == [2, 2]  # one waitlist email sent, one to send
+
+
+def test_promotion_emails_go_out_once_when_the_task_runs_in_parallel(mailoutbox):
+    event = EventFactory(capacity=1)
+    leaving = AttendeeFactory(event=event)
+    waiting = AttendeeFactory(event=event, status=Attendee.Status.WAITLISTED, confirmed_at=None)
+    services.cancel(leaving.pk)
+
+    run_at_once(6, lambda i: services.send_attendee_mail(waiting.pk))
+
+    assert len(mailoutbox) == 1
+
+
+def test_reminders_go_out_once_when_beat_runs_the_task_several_times_at_once(mailoutbox):
+    # Given 30 attendees whose 1-hour reminder is due
+    start = timezone.now() + timedelta(minutes=30)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    attendees = [AttendeeFactory(event=event) for _ in range(30)]
+
+    # When four workers run the reminder task at the same moment
+    sent = run_at_once(4, lambda i: services.send_due_reminders())
+
+    # Then every attendee got exactly one reminder
+    assert sum(sent) == 30
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(a.email for a in attendees)
