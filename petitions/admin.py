@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation import services as moderation
 from moderation.admin import SignatureActions, action_with_reason
 
-from .models import Campaign, Signature, Statement
+from .models import Campaign, Signature, Statement, StatementTranslation
 
 
 class StatementInline(admin.TabularInline):
@@ -22,6 +22,12 @@ class CampaignAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
     inlines = [StatementInline]
+
+
+class StatementTranslationInline(admin.StackedInline):
+    model = StatementTranslation
+    fields = ("language", "title", "body")
+    extra = 0
 
 
 @admin.register(Statement)
@@ -48,6 +54,7 @@ class StatementAdmin(admin.ModelAdmin):
         ),
         ("Tally", {"fields": ("signature_count", "counted_at", "created_at")}),
     )
+    inlines = [StatementTranslationInline]
 
 
 class SuspiciousFilter(admin.SimpleListFilter):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from .tokens import make_confirm_token, make_withdraw_token
+from .translations import localise
 
 
 def absolute(path: str) -> str:
@@ -25,7 +26,7 @@ def _message(template: str, to: str, context: dict) -> EmailMultiAlternatives:
 
 def signature_message(signature) -> EmailMultiAlternatives:
     """The confirmation email for a pending signature, or "you have already signed" for a confirmed one."""
-    statement = signature.statement
+    statement = localise(signature.statement, signature.language or settings.LANGUAGE_CODE)
     context = {
         "signature": signature,
         "statement": statement,

@@ -1,5 +1,6 @@
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
@@ -93,6 +94,9 @@ class Statement(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if getattr(self, "shown_language", None) is not None:
+            # localise() put a translation's text on this instance for display: never store it.
+            raise ValueError("a statement shown in a visitor's language cannot be saved")
         self.body_html = render_markdown(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
@@ -116,6 +120,29 @@ class Statement(models.Model):
         if not self.target:
             return None
         return min(100, round(100 * self.signature_count / self.target))
+
+
+class StatementTranslation(models.Model):
+    """The statement's text in another language: one statement, one total, each signer reading it in
+    their language (see petitions.translations.localise)."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="translations")
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), max_length=50000, help_text=_("Markdown. HTML is sanitised."))
+    body_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "language"], name="one_translation_per_language"),
+        ]
+
+    def __str__(self):
+        return f"{self.statement} ({self.language})"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
 
 
 class SignatureQuerySet(models.QuerySet):

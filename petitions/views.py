@@ -13,20 +13,22 @@ from .forms import SignatureForm
 from .models import Campaign, Signature, Statement
 from .signup import request_info, see_other, tracking_initial
 from .tokens import ExpiredToken, InvalidToken, make_withdraw_token
+from .translations import localise
 
 
 def _public_statement(campaign_slug, statement_slug):
-    return get_object_or_404(
+    statement = get_object_or_404(
         Statement.objects.public().select_related("campaign"),
         campaign__slug=campaign_slug,
         slug=statement_slug,
     )
+    return localise(statement)
 
 
 @require_GET
 def campaign(request, campaign_slug):
     campaign = get_object_or_404(Campaign, slug=campaign_slug)
-    statements = campaign.statements.public()
+    statements = [localise(statement) for statement in campaign.statements.public()]
     if not statements:
         return render(request, "404.html", status=404)
     return render(request, "petitions/campaign.html", {"campaign": campaign, "statements": statements})
@@ -102,7 +104,7 @@ def confirm(request, token):
         )
     except InvalidToken:
         return render(request, "petitions/confirm_invalid.html", {"expired": False}, status=400)
-    statement = result.signature.statement
+    statement = localise(result.signature.statement)
     if result.statement_closed:
         return render(request, "petitions/statement_closed.html", {"statement": statement}, status=409)
     if result.signature.status == services.Signature.Status.WITHDRAWN:

@@ -6,6 +6,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from petitions.translations import localise
+
 from .tokens import make_unsubscribe_token
 
 
@@ -19,7 +21,7 @@ def unsubscribe_url(signature=None) -> str:
 
 def update_message(update, to: str, *, signature=None, language: str = "", test: bool = False):
     """The update as an email to one signer (or, with test=True, to an organiser trying it out)."""
-    statement = update.statement
+    statement = localise(update.statement, language or settings.LANGUAGE_CODE)
     link = unsubscribe_url(signature)
     context = {
         "update": update,
