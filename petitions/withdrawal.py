@@ -44,6 +44,23 @@ def anonymised_values() -> dict:
     }
 
 
+def scrub_audit_trail(signature_uuids) -> None:
+    """Keep the moderators' audit entries about these signatures, without the signers' details.
+
+    Entries name the signature (object_repr), and an admin edit records the values it changed.
+    """
+    from moderation.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        object_type="signature", object_id__in=[str(u) for u in signature_uuids]
+    )
+    entries.update(object_repr=ANONYMISED_NAME)
+    for entry in entries.filter(details__has_key="changed").only("details"):
+        changed = entry.details.get("changed") or {}
+        entry.details["changed"] = {field: [ANONYMISED_NAME, ANONYMISED_NAME] for field in changed}
+        entry.save(update_fields=["details"])
+
+
 def not_anonymised(queryset):
     return queryset.exclude(email_normalized__startswith=ANONYMISED_PREFIX)
 
@@ -83,6 +100,7 @@ def withdraw(token: str) -> Withdrawal:
         Signature.objects.filter(pk=signature.pk).update(
             status=Signature.Status.WITHDRAWN, counted=False, **anonymised_values()
         )
+        scrub_audit_trail([signature.uuid])
         if current["status"] == Signature.Status.CONFIRMED and current["counted"]:
             Statement.objects.filter(pk=signature.statement_id, signature_count__gt=0).update(
                 signature_count=F("signature_count") - 1

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from petitions.models import Signature, Statement
-from petitions.withdrawal import anonymised_values, not_anonymised
+from petitions.withdrawal import anonymised_values, not_anonymised, scrub_audit_trail
 
 from .models import Anonymisation
 
@@ -59,11 +59,12 @@ def anonymise_statement(statement_id: int) -> int:
     changed = 0
     remaining = not_anonymised(Signature.objects.filter(statement_id=statement_id))
     while True:
-        ids = list(remaining.order_by("pk").values_list("pk", flat=True)[:BATCH])
-        if not ids:
+        rows = list(remaining.order_by("pk").values_list("pk", "uuid")[:BATCH])
+        if not rows:
             break
         with transaction.atomic():
-            changed += Signature.objects.filter(pk__in=ids).update(**anonymised_values())
+            changed += Signature.objects.filter(pk__in=[pk for pk, _ in rows]).update(**anonymised_values())
+            scrub_audit_trail([uuid for _, uuid in rows])
     Anonymisation.objects.filter(statement_id=statement_id, anonymised_at__isnull=True).update(
         anonymised_at=timezone.now(), signatures=changed
     )

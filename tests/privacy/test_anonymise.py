@@ -130,3 +130,24 @@ def test_exports_after_anonymisation_contain_no_personal_data(closed):
     for needle in ("@", "Signer", "Union", "Secretary", "Lima", "Solidarity"):
         assert needle not in text
     assert list(exports.publication_rows(closed)) == []
+
+
+def test_the_moderators_audit_trail_keeps_its_entries_but_not_the_names(closed):
+    from moderation.models import AuditEntry
+
+    signature = Signature.objects.filter(statement=closed).first()
+    AuditEntry.objects.create(
+        actor_name="mod",
+        action="change",
+        object_type="signature",
+        object_id=str(signature.uuid),
+        object_repr=f"Union ({signature.name})",
+        details={"changed": {"name": ["Old Name", signature.name]}},
+    )
+
+    services.anonymise_due()
+
+    entry = AuditEntry.objects.get()
+    assert entry.action == "change"
+    assert entry.object_repr == "(anonymised)"
+    assert entry.details == {"changed": {"name": ["(anonymised)", "(anonymised)"]}}
