@@ -1,0 +1,38 @@
+"""An organiser in a real Chromium: log in with the demo login, open the dashboard, download a CSV."""
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from organisers.management.commands.demo_organiser import DEBUG_PASSWORD, EMAIL
+from tests.browser.conftest import browser, console, demo_statement, laptop  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_it_logs_in_opens_the_dashboard_and_downloads_the_signatories(laptop, console, demo_statement):  # noqa: F811
+    # Tests run with DEBUG off, where the demo picks a random password: set the documented one.
+    call_command("demo_organiser", password=DEBUG_PASSWORD, verbosity=0)
+    laptop.goto("/dashboard/")
+    laptop.get_by_label("Email").fill(EMAIL)
+    laptop.get_by_label("Password").fill(DEBUG_PASSWORD)
+    with laptop.expect_navigation():
+        laptop.get_by_role("button", name="Sign In").click()
+
+    expect(laptop.get_by_role("heading", level=1)).to_have_text("My campaigns")
+    laptop.get_by_role("link", name=demo_statement.title).first.click()
+    expect(laptop.get_by_role("heading", level=1)).to_have_text(demo_statement.title)
+    laptop.get_by_role("link", name="Export signatories").click()
+    laptop.get_by_label("Only people who agreed to be contacted").uncheck()
+    with laptop.expect_download() as download_info:
+        laptop.get_by_role("button", name="Download CSV").click()
+
+    download = download_info.value
+    assert download.suggested_filename.startswith("democracy-now-solidarity-statement-signatories-")
+    content = open(download.path(), "rb").read()
+    assert content.startswith(b"\xef\xbb\xbfname,email,country,city/postcode,")
+    lines = content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 6  # the header and the five demo signatories
+    assert any(line.startswith("María Quispe,") for line in lines)
+    assert laptop.locator("[style]").count() == 0
+    assert console.errors == []
