@@ -2,6 +2,18 @@ import pytest
 
 from tests.events.factories import EventFactory
 
+# alice owns the campaign, bob organises it, charlie organises another one (see tests/organisers).
+from tests.organisers.conftest import (  # noqa: F401
+    _empty_cache,
+    alice,
+    as_alice,
+    as_bob,
+    as_charlie,
+    bob,
+    charlie,
+    other_campaign,
+)
+
 
 @pytest.fixture
 def event(campaign):
