@@ -350,9 +350,13 @@ CELERY_BEAT_SCHEDULE["privacy-anonymise-closed-statements"] = {
 }
 
 # --- Fighting funds, sharing, short links and the embeddable widget ---------------------------
-INSTALLED_APPS += ["funds"]
+INSTALLED_APPS += ["funds", "sharing"]
 CELERY_BEAT_SCHEDULE["tally-funds"] = {
     "task": "funds.tasks.tally_all",
     "schedule": 10.0,
     "options": {"expires": 30},
 }
+# Sites that may frame the widget (/c/<campaign>/<statement>/embed/…); no other page may be framed.
+EMBED_FRAME_ANCESTORS = ["*"]
+# How long a widget's signing form stays valid (its own signed, single-use token: see sharing.widgets).
+WIDGET_FORM_MAX_AGE = 2 * 3600

@@ -11,6 +11,7 @@ urlpatterns = [
     path("dashboard/", include("organisers.urls")),
     path("dashboard/", include("funds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("sharing.urls")),
     path("", include("events.urls")),
     path("", include("privacy.urls")),
     path("", include("updates.urls")),

@@ -44,6 +44,8 @@ class RequestInfo:
     user_agent: str = ""
     referrer: str = ""
     utm_source: str = ""
+    # Signature.Source value ("shortlink", "embed"); empty means the web form.
+    source: str = ""
     # A reason to hold the signature for review that the caller found already.
     hold_reason: str = ""
 
@@ -94,6 +96,7 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
                 language=translation.get_language() or "",
                 referrer=info.referrer[:500],
                 utm_source=info.utm_source[:100],
+                source=info.source or Signature.Source.WEB,
                 ip_hash=ip_hash,
                 user_agent=info.user_agent[:300],
                 created_at=now,

@@ -46,7 +46,11 @@ def external_referrer(request) -> str:
 
 def tracking_initial(request) -> dict:
     """Initial values of the hidden fields that carry where a visitor came from."""
-    return {"utm_source": request.GET.get("utm_source", "")[:100], "ref": external_referrer(request)}
+    return {
+        "utm_source": request.GET.get("utm_source", "")[:100],
+        "ref": external_referrer(request),
+        "src": request.GET.get("src", "")[:20],
+    }
 
 
 def request_info(request, form) -> RequestInfo:
@@ -55,6 +59,7 @@ def request_info(request, form) -> RequestInfo:
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         referrer=form.cleaned_data.get("ref", ""),
         utm_source=form.cleaned_data.get("utm_source", ""),
+        source=form.cleaned_data.get("src", ""),
     )
 
 
@@ -69,6 +74,8 @@ class SignUpForm(forms.Form):
     # Where the visitor came from, carried from the page's query string and referrer.
     utm_source = forms.CharField(required=False, widget=forms.HiddenInput)
     ref = forms.CharField(required=False, widget=forms.HiddenInput)
+    # How the visitor arrived: "shortlink" after a short link's redirect, else empty (the web form).
+    src = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,6 +91,10 @@ class SignUpForm(forms.Form):
 
     def clean_utm_source(self):
         return clean_text(self.cleaned_data.get("utm_source"))[:100]
+
+    def clean_src(self):
+        # Only a short link may be claimed from the query string; the widget sets "embed" itself.
+        return "shortlink" if self.cleaned_data.get("src") == "shortlink" else ""
 
     def clean_ref(self):
         return (self.cleaned_data.get("ref") or "").strip()[:500]
