@@ -22,7 +22,13 @@ from django.utils.translation import gettext_lazy as _
 from petitions.models import Signature
 
 from . import abuse, services
-from .models import AuditEntry, BlockRule, ListingAwaitingApproval, TrendingActivity
+from .models import (
+    AuditEntry,
+    BlockRule,
+    ListingAwaitingApproval,
+    StatementAwaitingApproval,
+    TrendingActivity,
+)
 
 
 class ReasonForm(forms.Form):
@@ -186,6 +192,36 @@ class ListingQueueAdmin(SignatureActions, admin.ModelAdmin):
 
 
 admin.site.register(ListingAwaitingApproval, ListingQueueAdmin)
+
+
+@action_with_reason(_("Approve: publish the statement"), _("%(count)d statements approved."))
+def approve_statements(modeladmin, request, ids, reason):
+    return services.approve_statements(request.user, ids, reason)
+
+
+@admin.register(StatementAwaitingApproval)
+class StatementQueueAdmin(admin.ModelAdmin):
+    """Statements by organisers who are not staff stay off the public site until approved here."""
+
+    list_display = ("title", "campaign", "status", "created_at")
+    list_filter = ("campaign",)
+    search_fields = ("title", "campaign__title")
+    list_select_related = ("campaign",)
+    ordering = ("created_at", "pk")
+    actions = (approve_statements,)
+    fields = ("campaign", "title", "status", "body", "closes_at", "target", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(approved_at__isnull=True)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(BlockRule)

@@ -9,7 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Signature
+from petitions.models import Signature, Statement
 
 
 class BlockRule(models.Model):
@@ -115,3 +115,12 @@ class TrendingActivity(Signature):
         proxy = True
         verbose_name = _("trending signer")
         verbose_name_plural = _("trending signers")
+
+
+class StatementAwaitingApproval(Statement):
+    """Statements written by organisers who are not staff, waiting for a moderator to approve them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("statement awaiting approval")
+        verbose_name_plural = _("statements awaiting approval")

@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from moderation import services as moderation
-from moderation.admin import SignatureActions, action_with_reason
+from moderation.admin import SignatureActions, action_with_reason, approve_statements
 
 from .models import Campaign, Signature, Statement, StatementTranslation
 
@@ -32,7 +32,17 @@ class StatementTranslationInline(admin.StackedInline):
 
 @admin.register(Statement)
 class StatementAdmin(admin.ModelAdmin):
-    list_display = ("title", "campaign", "status", "signature_count", "target", "closes_at", "created_at")
+    list_display = (
+        "title",
+        "campaign",
+        "status",
+        "signature_count",
+        "target",
+        "closes_at",
+        "approved_at",
+        "created_at",
+    )
+    actions = (approve_statements,)
     list_filter = ("status", "campaign")
     search_fields = ("title", "slug", "campaign__title")
     prepopulated_fields = {"slug": ("title",)}

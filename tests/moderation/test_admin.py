@@ -260,3 +260,38 @@ def test_it_approves_500_organisation_sign_ons_in_a_bounded_number_of_queries(
     assert response.status_code == 302
     assert Signature.objects.filter(listing="approved").count() == 500
     assert AuditEntry.objects.filter(action="listing approve", reason="verified unions").count() == 500
+
+
+def test_it_lets_a_moderator_approve_a_statement_waiting_for_approval(moderator_client, statement):
+    Statement.objects.filter(pk=statement.pk).update(approved_at=None)
+    assert moderator_client.get(statement.get_absolute_url()).status_code == 404
+
+    queue = moderator_client.get("/admin/moderation/statementawaitingapproval/")
+    assert list(queue.context["cl"].result_list) == [statement]
+    response = run_action(
+        moderator_client,
+        "/admin/moderation/statementawaitingapproval/",
+        "approve_statements",
+        [statement.pk],
+        reason="reviewed the text",
+    )
+
+    assert response.status_code == 302
+    assert Statement.objects.get(pk=statement.pk).approved_at is not None
+    assert moderator_client.get(statement.get_absolute_url()).status_code == 200
+    entry = AuditEntry.objects.get(action="approve statement")
+    assert (entry.object_type, entry.object_id, entry.reason) == (
+        "statement",
+        str(statement.pk),
+        "reviewed the text",
+    )
+
+
+def test_it_offers_the_approve_action_on_the_statement_admin(client, statement, django_user_model):
+    Statement.objects.filter(pk=statement.pk).update(approved_at=None)
+    client.force_login(django_user_model.objects.create_superuser("root", "root@example.org", "pw"))
+
+    run_action(client, "/admin/petitions/statement/", "approve_statements", [statement.pk])
+
+    assert Statement.objects.get(pk=statement.pk).approved_at is not None
+    assert AuditEntry.objects.get().actor_name == "root"

@@ -1,9 +1,9 @@
 """Create or update the "moderator" group with the least privileges moderators need.
 
-Moderators can see and moderate signatures and listings, edit block lists, and read the audit trail
-and the trending view. They cannot add or delete signatures, touch users, groups or permissions,
-or edit campaigns and statements. Run after every migrate (it is idempotent): the group's
-permissions are reset to exactly this list.
+Moderators can see and moderate signatures and listings, approve statements waiting for approval,
+edit block lists, and read the audit trail and the trending view. They cannot add or delete
+signatures, touch users, groups or permissions, or edit campaigns and statements. Run after every
+migrate (it is idempotent): the group's permissions are reset to exactly this list.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -13,20 +13,19 @@ GROUP = "moderator"
 PERMISSIONS = [
     "petitions.view_campaign",
     "petitions.view_statement",
-    "petitions.approve_statement",
     "petitions.view_signature",
     "petitions.change_signature",
     "moderation.view_listingawaitingapproval",
     "moderation.change_listingawaitingapproval",
     "moderation.view_trendingactivity",
+    "moderation.view_statementawaitingapproval",
+    "moderation.change_statementawaitingapproval",
     "moderation.view_blockrule",
     "moderation.add_blockrule",
     "moderation.change_blockrule",
     "moderation.delete_blockrule",
     "moderation.view_auditentry",
 ]
-# Granted only if the permission exists (it comes with statement approval).
-OPTIONAL = {"petitions.approve_statement"}
 
 
 def moderator_permissions() -> list[Permission]:
@@ -35,8 +34,6 @@ def moderator_permissions() -> list[Permission]:
         app_label, codename = dotted.split(".")
         permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
         if permission is None:
-            if dotted in OPTIONAL:
-                continue
             raise CommandError(f"permission {dotted} does not exist: run migrate first")
         found.append(permission)
     return found
