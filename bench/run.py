@@ -319,10 +319,13 @@ def run(bench: Bench) -> None:
 
     database_name = urllib.parse.unquote(urllib.parse.urlsplit(database_url).path.lstrip("/"))
     others_cpu = results.setdefault("other_cpu_share", {})
+    # CPU time per request of gunicorn's workers and of our PostgreSQL backends: unlike the rates,
+    # these hardly change when other work shares the machine.
+    cpu_per_request = results.setdefault("cpu_ms_per_request", {})
 
     def load(name: str, kind: str, path: str, *, cookie: str = "", prefix: str = "") -> Load:
         url = site_url + path
-        with CpuWatch(database_name) as watch:
+        with CpuWatch(database_name, web.pid) as watch:
             if wrk:
                 if kind == "get":
                     result = run_wrk(wrk, url, "get.lua", [], DURATION)
@@ -335,10 +338,17 @@ def run(bench: Bench) -> None:
                 result = python_post(url, cookie, prefix, secrets.token_hex(3), DURATION)
         web.check()
         others_cpu[name] = round(watch.others_share, 2)
+        if result.requests:
+            cpu_per_request[name] = {
+                "web_ms": round(1000 * watch.web_cpu_s / result.requests, 3),
+                "db_ms": round(1000 * watch.db_cpu_s / result.requests, 3),
+            }
         say(
             f"  {kind.upper()} {path}: {result.per_s:,.0f}/s, p99 {result.p99_ms:.1f} ms, "
-            f"statuses {result.statuses}, socket errors {result.socket_errors}; "
-            f"other processes used {watch.others_share:.0%} of the CPU"
+            f"statuses {result.statuses}, socket errors {result.socket_errors}; CPU per request: "
+            f"web {1000 * watch.web_cpu_s / max(1, result.requests):.2f} ms, "
+            f"database {1000 * watch.db_cpu_s / max(1, result.requests):.2f} ms; "
+            f"other processes used {watch.others_share:.0%} of the machine"
         )
         if watch.others_share > 0.1:
             bench.notes.append(
@@ -620,6 +630,9 @@ def print_table(results: dict) -> None:
         f"x {results['duration_s']} s; "
         f"gunicorn {results['web_workers']} sync workers; Celery {results['worker_processes']} processes"
     )
+    print("CPU per request (gunicorn workers / our PostgreSQL backends):")
+    for name, cpu in results.get("cpu_ms_per_request", {}).items():
+        print(f"  {name:14s} web {cpu['web_ms']:6.2f} ms   database {cpu['db_ms']:5.2f} ms")
     for note in results.get("notes", []):
         print(f"note: {note}")
 

@@ -136,15 +136,18 @@ def reset_peak_memory(pid: int) -> bool:
 
 
 class CpuWatch:
-    """How much of the machine's CPU went to processes that are not the bench's, during a load run.
+    """Where the machine's CPU went during a load run: the web server, our database, and others.
 
     Other work on the machine (a test suite, a build) takes CPU from the server and lowers every
-    figure; this puts a number on it. Shared PostgreSQL and Redis processes that serve no one in
-    particular (WAL writer, checkpointer, redis-server) count as neither ours nor others'.
+    figure; `others_share` puts a number on it. The server's and the database's CPU time per request
+    do not depend on such contention, so they compare runs on a busy machine too. Shared PostgreSQL
+    and Redis processes that serve no one in particular (WAL writer, checkpointer, redis-server)
+    count as ours.
     """
 
-    def __init__(self, database: str):
+    def __init__(self, database: str, web_pid: int):
         self.database = database
+        self.web_pid = web_pid
         self.ticks_per_s = os.sysconf("SC_CLK_TCK")
 
     @staticmethod
@@ -153,7 +156,7 @@ class CpuWatch:
         # user nice system idle iowait irq softirq steal ...: busy is all but idle and iowait.
         return sum(fields) - fields[3] - fields[4]
 
-    def _ours_and_shared(self) -> int:
+    def _snapshot(self) -> dict[str, int]:
         me = os.getpid()
         parents, ticks, names = {}, {}, {}
         for entry in Path("/proc").iterdir():
@@ -169,39 +172,46 @@ class CpuWatch:
             parents[pid] = int(rest[1])
             ticks[pid] = int(rest[11]) + int(rest[12])
             names[pid] = cmdline
-        total = 0
+        totals = {"ours": 0, "web": 0, "db": 0}
         for pid, cmdline in names.items():
-            ancestor, ours = pid, False
-            while ancestor > 1:
-                if ancestor == me:
-                    ours = True
-                    break
+            ancestors, ancestor = set(), pid
+            while ancestor > 1 and ancestor not in ancestors:
+                ancestors.add(ancestor)
                 ancestor = parents.get(ancestor, 0)
+            ours = me in ancestors
             if cmdline.startswith("postgres:"):
+                backend = re.match(r"postgres: (?:\S+: )?\S+ (\S+) \S+\(", cmdline)
+                if backend and backend.group(1) == self.database:
+                    totals["db"] += ticks[pid]
                 # A backend of another database is someone else's; the rest serve us too.
-                ours = self.database in cmdline or not re.match(r"postgres: \S+ \S+ ", cmdline)
+                ours = not backend or backend.group(1) == self.database
             elif "redis-server" in cmdline:
                 ours = True
+            if self.web_pid in ancestors:
+                totals["web"] += ticks[pid]
             if ours:
-                total += ticks[pid]
-        return total
+                totals["ours"] += ticks[pid]
+        return totals
 
     def __enter__(self):
         self.started = time.monotonic()
         self.busy = self._busy_ticks()
-        self.ours = self._ours_and_shared()
+        self.before = self._snapshot()
         self.children = resource.getrusage(resource.RUSAGE_CHILDREN)
         return self
 
     def __exit__(self, *exc):
         elapsed = time.monotonic() - self.started
         busy = self._busy_ticks() - self.busy
-        ours = self._ours_and_shared() - self.ours
+        after = self._snapshot()
+        spent = {key: (after[key] - self.before[key]) / self.ticks_per_s for key in after}
         children = resource.getrusage(resource.RUSAGE_CHILDREN)
         # Children that ended meanwhile (wrk) are counted here, not in /proc.
         waited = (children.ru_utime + children.ru_stime) - (self.children.ru_utime + self.children.ru_stime)
-        others = max(0.0, (busy - ours) / self.ticks_per_s - waited)
+        others = max(0.0, busy / self.ticks_per_s - spent["ours"] - waited)
         self.others_share = others / (elapsed * (os.cpu_count() or 1)) if elapsed else 0.0
+        self.web_cpu_s = spent["web"]
+        self.db_cpu_s = spent["db"]
         return False
 
 

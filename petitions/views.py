@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
@@ -8,7 +10,9 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import services
+from moderation import abuse
+
+from . import pagecache, services
 from .forms import SignatureForm
 from .models import Campaign, Signature, Statement
 from .signup import request_info, see_other, tracking_initial
@@ -37,22 +41,27 @@ def campaign(request, campaign_slug):
 @require_http_methods(["GET", "POST"])
 def statement(request, campaign_slug, statement_slug):
     statement = _public_statement(campaign_slug, statement_slug)
-    status = 200
+    if request.method == "GET":
+        render_page = partial(_statement_page, request, statement)
+        per_visitor = {**tracking_initial(request), "started": abuse.form_started_token()}
+        return pagecache.serve(request, statement, per_visitor, render_page)
     form = None
     if statement.is_open:
-        if request.method == "POST":
-            form = SignatureForm(request.POST, statement=statement)
-            if form.is_valid():
-                if not form.is_bot:
-                    services.sign(statement, form.cleaned_data, request_info(request, form))
-                # 303 whether or not this email had signed before: nothing to enumerate.
-                return see_other(reverse("petitions:check_email", args=[campaign_slug, statement_slug]))
-            status = 400
-        else:
-            form = SignatureForm(statement=statement, initial=tracking_initial(request))
-    elif request.method == "POST":
-        status = 400
-    return render(request, "petitions/statement.html", {"statement": statement, "form": form}, status=status)
+        form = SignatureForm(request.POST, statement=statement)
+        if form.is_valid():
+            if not form.is_bot:
+                services.sign(statement, form.cleaned_data, request_info(request, form))
+            # 303 whether or not this email had signed before: nothing to enumerate.
+            return see_other(reverse("petitions:check_email", args=[campaign_slug, statement_slug]))
+    return render(request, "petitions/statement.html", {"statement": statement, "form": form}, status=400)
+
+
+def _statement_page(request, statement, initial, csrf_token=None):
+    form = SignatureForm(statement=statement, initial=initial) if statement.is_open else None
+    context = {"statement": statement, "form": form}
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token  # a marker the page cache replaces per request
+    return render(request, "petitions/statement.html", context)
 
 
 @require_GET

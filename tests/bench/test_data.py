@@ -17,7 +17,7 @@ def test_it_inserts_distinct_confirmed_signatures_with_model_defaults(statement)
     assert signatures.values("uuid").distinct().count() == 500
     assert set(signatures.values_list("status", flat=True)) == {"confirmed"}
     assert not signatures.filter(confirmed_at=None).exists()
-    assert set(signatures.values_list("counted", "listing")) == {(False, Signature.Listing.NOT_REQUESTED)}
+    assert set(signatures.values_list("counted", "listing")) == {(True, Signature.Listing.NOT_REQUESTED)}
 
 
 @pytest.mark.django_db

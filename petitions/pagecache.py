@@ -1,0 +1,90 @@
+"""The statement page from the cache: rendered once per version and language, personalised per request.
+
+The page is the same for every anonymous visitor but for the CSRF token and a few hidden fields:
+where the visitor came from (utm_source, ref, src) and when the form was shown (started, for the
+minimum fill time). It is rendered with markers in their place, kept in the cache, and the markers
+are replaced for each request. Rendering the page costs ~10 ms
+of CPU, most of it the country list of the form; a cache hit costs a small fraction of that, so a
+surge of visitors from one newspaper link costs little more than the bare framework.
+
+The cache key holds every stored field of the statement and its campaign, the total included, so
+a new total or an edit shows at once. What is stored elsewhere (a translation, the templates after
+a deploy) can be up to CACHE_SECONDS old. If the cache is unreachable the page is simply rendered.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
+from django.utils.translation import get_language
+
+from .models import Campaign, Statement
+
+log = logging.getLogger(__name__)
+
+CACHE_SECONDS = 30
+CSRF_MARK = "csrf0cached0page0marker"
+
+
+def _mark(field: str) -> str:
+    return f"{field}0cached0page0marker"
+
+
+def cacheable(request) -> bool:
+    """Anonymous GETs without a query string: the page is the same for all of them.
+
+    A session (a logged-in organiser, pending messages) or a query string (whose full path the
+    language form sends back) get a page of their own.
+    """
+    return (
+        request.method == "GET"
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def _version(statement: Statement) -> str:
+    values = [getattr(statement, f.attname) for f in Statement._meta.concrete_fields]
+    values += [getattr(statement.campaign, f.attname) for f in Campaign._meta.concrete_fields]
+    values.append(statement.is_open)  # closes_at passing changes the page without an edit
+    return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
+
+
+def _key(statement: Statement) -> str:
+    return f"statement-page:{statement.pk}:{get_language()}:{_version(statement)}"
+
+
+def serve(request, statement: Statement, per_visitor: dict, render_page) -> HttpResponse:
+    """The statement page for a GET.
+
+    per_visitor holds the initial values of the hidden fields that differ between visitors.
+    render_page(initial, csrf_token) renders the page with these initial values and, if csrf_token
+    is not None, that in place of the request's CSRF token.
+    """
+    if not cacheable(request):
+        return render_page(per_visitor, None)
+    key = _key(statement)
+    try:
+        body = cache.get(key)
+    except Exception:  # noqa: BLE001 - the cache is an optimisation: without it, render
+        log.warning("page cache unreachable; rendering the statement page", exc_info=True)
+        return render_page(per_visitor, None)
+    if body is None:
+        # This visitor gets the page rendered for them; the cache gets a copy with markers.
+        response = render_page(per_visitor, None)
+        if response.status_code == 200:
+            marked = render_page({name: _mark(name) for name in per_visitor}, CSRF_MARK)
+            try:
+                cache.set(key, marked.content.decode(marked.charset), CACHE_SECONDS)
+            except Exception:  # noqa: BLE001
+                log.warning("page cache unreachable; the statement page was not kept", exc_info=True)
+        return response
+    html = body.replace(CSRF_MARK, get_token(request))
+    for name, value in per_visitor.items():
+        html = html.replace(_mark(name), escape(value))
+    return HttpResponse(html)

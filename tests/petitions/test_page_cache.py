@@ -1,0 +1,128 @@
+import re
+import time
+
+import pytest
+from django.test import Client, RequestFactory, override_settings
+
+from petitions import pagecache
+from petitions.models import Signature, Statement
+
+PAGE = "/c/peru/statement/"
+SIGNER = {"name": "Ana Torres", "country": "PE", "kind": "individual"}
+
+
+def _hidden(html: str, name: str) -> str:
+    match = re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html)
+    assert match, f"no hidden input {name!r}"
+    return match.group(1)
+
+
+def test_it_serves_the_second_visitor_without_rendering_the_template(statement):
+    Client().get(PAGE)
+
+    response = Client().get(PAGE)
+
+    assert response.status_code == 200
+    assert not response.templates
+    assert b'name="email"' in response.content
+
+
+def test_it_gives_each_visitor_a_csrf_token_that_signs(statement):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_page = first.get(PAGE).content.decode()
+    second_page = second.get(PAGE).content.decode()
+
+    visitors = ((first, first_page, "ana@example.org"), (second, second_page, "bo@example.org"))
+    for client, page, email in visitors:
+        token = _hidden(page, "csrfmiddlewaretoken")
+        assert "marker" not in token
+        data = {**SIGNER, "email": email, "csrfmiddlewaretoken": token, "started": _hidden(page, "started")}
+        assert client.post(PAGE, data).status_code == 303
+
+    assert first.cookies["csrftoken"].value != second.cookies["csrftoken"].value
+    assert Signature.objects.filter(statement=statement).count() == 2
+
+
+def test_it_shows_a_new_total_at_once(client, statement):
+    client.get(PAGE)
+    Statement.objects.filter(pk=statement.pk).update(signature_count=4321)
+
+    response = client.get(PAGE)
+
+    assert b"4,321" in response.content
+
+
+def test_it_shows_an_edited_statement_at_once(client, statement):
+    client.get(PAGE)
+    statement.title = "Free the detained"
+    statement.save()
+
+    assert b"Free the detained" in client.get(PAGE).content
+
+
+def test_it_shows_a_closed_statement_without_the_form_at_once(client, statement):
+    client.get(PAGE)
+    statement.status = Statement.Status.CLOSED
+    statement.save()
+
+    response = client.get(PAGE)
+
+    assert b'name="email"' not in response.content
+
+
+def test_it_keeps_each_visitors_own_referrer(statement):
+    Client().get(PAGE, HTTP_REFERER="https://news.example/first")
+
+    page = Client().get(PAGE, HTTP_REFERER='https://news.example/second?a=1&b="2"').content.decode()
+    plain = Client().get(PAGE).content.decode()
+
+    assert _hidden(page, "ref") == "https://news.example/second?a=1&amp;b=&quot;2&quot;"
+    assert _hidden(plain, "ref") == ""
+    assert "marker" not in page
+
+
+def test_it_gives_each_visitor_the_time_their_form_was_shown(statement, settings):
+    settings.SIGNING_MIN_FILL_SECONDS = 0.2
+    client = Client()
+    client.get(PAGE)
+    time.sleep(0.3)
+    page = client.get(PAGE).content.decode()
+    data = {**SIGNER, "email": "quick@example.org", "started": _hidden(page, "started")}
+
+    assert client.post(PAGE, data).status_code == 303
+    # Sent back at once after the page was shown: held, although the cached copy is older.
+    assert Signature.objects.get(email_normalized="quick@example.org").status == Signature.Status.HELD
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        }
+    }
+)
+def test_it_renders_the_page_when_the_cache_is_unreachable(client, statement):
+    response = client.get(PAGE)
+
+    assert response.status_code == 200
+    assert b'name="email"' in response.content
+    assert "marker" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "cookies", "cacheable"),
+    [
+        (PAGE, {}, True),
+        (PAGE + "?utm_source=paper", {}, False),
+        (PAGE, {"sessionid": "x"}, False),
+        (PAGE, {"messages": "x"}, False),
+        (PAGE, {"csrftoken": "x"}, True),
+    ],
+)
+def test_it_caches_only_pages_that_are_the_same_for_everyone(path, cookies, cacheable):
+    request = RequestFactory().get(path)
+    request.COOKIES.update(cookies)
+
+    assert pagecache.cacheable(request) is cacheable
