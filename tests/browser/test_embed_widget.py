@@ -42,14 +42,12 @@ def newspaper(live_server):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     origin = f"http://{other_host}:{server.server_address[1]}"
-    widget_base = (
-        live_server.url.replace("127.0.0.1", "localhost") if other_host == "127.0.0.1" else live_server.url
-    )
 
     def embed(path: str, src: str) -> str:
         pages[path] = (
             "<!doctype html><html><head><title>News</title></head><body><h1>Today's news</h1>"
-            f'<iframe id="widget" src="{live_server.url}{src}" title="Sign" width="420" height="900"></iframe>'
+            f'<iframe id="widget" src="{live_server.url}{src}" title="Sign" width="420" height="900">'
+            "</iframe>"
             "</body></html>"
         )
         return origin + path
