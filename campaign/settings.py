@@ -360,3 +360,17 @@ CELERY_BEAT_SCHEDULE["tally-funds"] = {
 EMBED_FRAME_ANCESTORS = ["*"]
 # How long a widget's signing form stays valid (its own signed, single-use token: see sharing.widgets).
 WIDGET_FORM_MAX_AGE = 2 * 3600
+
+# --- Faults: Redis outages and the sweep of unsent confirmations ----------------------------------
+if REDIS_URL:
+    # A Redis outage makes the cache answer as if empty instead of failing requests.
+    CACHES["default"]["BACKEND"] = "campaign.cache.ResilientRedisCache"
+# Queueing from a request tries the broker once: without this, kombu retries the connection for
+# broker_connection_timeout (4 s) on every request while Redis is down. The sweep re-queues instead.
+CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
+# A confirmation still unsent this long after it was asked for is re-queued by the sweep.
+SWEEP_MAIL_AFTER_SECONDS = env.int("SWEEP_MAIL_AFTER_SECONDS", default=120)
+CELERY_BEAT_SCHEDULE["sweep-unsent-confirmations"]["schedule"] = env.float(
+    "SWEEP_INTERVAL_SECONDS", default=60.0
+)
+

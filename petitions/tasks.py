@@ -3,6 +3,7 @@
 import smtplib
 
 from celery import shared_task
+from django.conf import settings
 
 from campaign.queue import enqueue_on_commit
 
@@ -23,7 +24,7 @@ def send_signature_mail(signature_id: int) -> bool:
 @shared_task
 def sweep_unsent_mail() -> int:
     """Re-queue mails that were due but never sent (broker down at signing time, lost task)."""
-    ids = services.due_mail_ids()
+    ids = services.due_mail_ids(older_than_seconds=settings.SWEEP_MAIL_AFTER_SECONDS)
     for signature_id in ids:
         enqueue_on_commit(send_signature_mail, signature_id)
     return len(ids)
