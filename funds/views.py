@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from moderation.services import audit
 from organisers.views import member_required
 from petitions.signup import see_other
 
@@ -48,7 +49,15 @@ def fund_settings(request, membership):
     form = FundForm(request.POST, instance=fund or Fund(campaign=membership.campaign))
     if not form.is_valid():
         return _fund_page(request, membership, fund_form=form, status=400)
-    form.save()
+    changes = {
+        name: [str(form.initial.get(name, "")), str(form.cleaned_data[name])] for name in form.changed_data
+    }
+    fund = form.save()
+    audit(
+        request.user,
+        "change fund" if changes and form.initial else "create fund",
+        [("fund", fund.uuid, str(fund), changes)],
+    )
     messages.success(request, _("The fund is saved."))
     return see_other(reverse("funds:dashboard", args=[membership.campaign.slug]))
 

@@ -4,6 +4,7 @@ import pytest
 
 from funds import services
 from funds.models import Donation, Fund
+from moderation.models import AuditEntry
 from organisers.models import Membership, Role
 from tests.funds.factories import DonationFactory
 from tests.organisers.conftest import make_user
@@ -145,3 +146,21 @@ def test_anonymous_visitors_are_sent_to_log_in(client, fund):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+def test_changing_the_fund_is_audited(as_bob, fund):
+    as_bob.post(
+        "/dashboard/c/peru/fund/settings/",
+        {
+            "target": "20000",
+            "currency": "GBP",
+            "deadline": fund.deadline.isoformat(),
+            "time_zone": fund.time_zone,
+            "payment_url": fund.payment_url,
+        },
+    )
+
+    entry = AuditEntry.objects.get(object_type="fund", object_id=str(fund.uuid))
+    assert entry.action == "change fund"
+    assert entry.details == {"target": ["18000.00", "20000"]}
+    assert entry.actor_name == "bob"

@@ -98,3 +98,4 @@ class Command(BaseCommand):
         event = load_demo_event(campaign)
         self.stdout.write(f"Demo event ready: {event.get_absolute_url()}")
         call_command("demo_organiser", campaign=campaign.slug, stdout=self.stdout)
+        call_command("demo_fund", campaign=campaign.slug, stdout=self.stdout)
