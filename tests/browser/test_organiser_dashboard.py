@@ -5,12 +5,11 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from organisers.management.commands.demo_organiser import DEBUG_PASSWORD, EMAIL
-from tests.browser.conftest import browser, console, demo_statement, laptop  # noqa: F401 - fixtures
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_it_logs_in_opens_the_dashboard_and_downloads_the_signatories(laptop, console, demo_statement):  # noqa: F811
+def test_it_logs_in_opens_the_dashboard_and_downloads_the_signatories(laptop, console, demo_statement):
     # Tests run with DEBUG off, where the demo picks a random password: set the documented one.
     call_command("demo_organiser", password=DEBUG_PASSWORD, verbosity=0)
     laptop.goto("/dashboard/")
