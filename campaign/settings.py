@@ -360,6 +360,10 @@ CELERY_BEAT_SCHEDULE["tally-funds"] = {
 EMBED_FRAME_ANCESTORS = ["*"]
 # How long a widget's signing form stays valid (its own signed, single-use token: see sharing.widgets).
 WIDGET_FORM_MAX_AGE = 2 * 3600
+# Stripe Checkout / Payment Links: the webhook endpoint's signing secret ("whsec_…"); without it
+# the webhook URL answers 404 and online donations are recorded by hand like any other.
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_WEBHOOK_TOLERANCE = 300
 
 # --- Faults: Redis outages and the sweep of unsent confirmations ----------------------------------
 if REDIS_URL:

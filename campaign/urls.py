@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/", include("funds.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("sharing.urls")),
+    path("", include("funds.public_urls")),
     path("", include("events.urls")),
     path("", include("privacy.urls")),
     path("", include("updates.urls")),

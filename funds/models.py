@@ -97,6 +97,14 @@ class Fund(models.Model):
         return (self.deadline - self.today(now)).days
 
     @property
+    def donate_url(self) -> str:
+        """The payment page; a Stripe Payment Link is told which fund the payment is for."""
+        if self.payment_url.startswith("https://buy.stripe.com/"):
+            separator = "&" if "?" in self.payment_url else "?"
+            return f"{self.payment_url}{separator}client_reference_id={self.uuid}"
+        return self.payment_url
+
+    @property
     def to_go(self) -> Decimal:
         return max(Decimal("0"), self.target - self.raised)
 
@@ -150,3 +158,18 @@ class Donation(models.Model):
     @property
     def is_void(self) -> bool:
         return self.voided_at is not None
+
+
+class StripeEvent(models.Model):
+    """A Stripe webhook event already handled: Stripe retries and may deliver an event twice."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    received_at = models.DateTimeField(default=timezone.now)
+    donation = models.ForeignKey(Donation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self):
+        return self.event_id
