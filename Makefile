@@ -62,3 +62,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# The "moderator" group with least-privilege permissions (idempotent; run after migrate).
+.PHONY: moderators
+moderators: migrate
+	$(PY) manage.py setup_moderators

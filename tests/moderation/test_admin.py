@@ -254,7 +254,7 @@ def test_it_approves_500_organisation_sign_ons_in_a_bounded_number_of_queries(
         "reason": "verified unions",
     }
 
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(20):
         response = moderator_client.post(QUEUE, data)
 
     assert response.status_code == 302
