@@ -137,12 +137,15 @@ def python_post(url: str, cookie: str, prefix: str, run_id: str, duration: int) 
     origin = f"{parts.scheme}://{parts.netloc}"
 
     def make(number, sequence):
-        body = (
-            f"{prefix}name=Bench+Signer+{sequence}&email=b{run_id}-{number}-{sequence}%40bench.example.org"
-        ).encode()
+        # As the wrk script: a unique address and client IP per request.
+        domain = f"d{sequence}-{number}.bench.example.org" if sequence % 5 == 0 else "gmail.com"
+        email = f"b{run_id}-{number}-{sequence}%40{domain}"
+        body = f"{prefix}name=Bench+Signer+{sequence}&email={email}".encode()
+        client = f"10.{(number * 16 + sequence // 65536) % 256}.{sequence // 256 % 256}.{sequence % 256}"
         head = (
             f"POST {parts.path} HTTP/1.1\r\nHost: {parts.netloc}\r\nOrigin: {origin}\r\nCookie: {cookie}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\nUser-Agent: Mozilla/5.0 (make bench)\r\n"
+            f"X-Forwarded-For: {client}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+            "User-Agent: Mozilla/5.0 (make bench)\r\n"
             f"Accept-Language: en\r\nConnection: close\r\nContent-Length: {len(body)}\r\n\r\n"
         )
         return head.encode() + body

@@ -225,6 +225,8 @@ def run(bench: Bench) -> None:
         "DJANGO_SECRET_KEY": "bench-" + secrets.token_urlsafe(32),
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        # The load generator plays the reverse proxy: each signer comes from an address of their own.
+        "TRUSTED_PROXY_COUNT": "1",
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "CACHE_KEY_PREFIX": "campaign-bench",
