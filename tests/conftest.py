@@ -96,3 +96,13 @@ def statement(campaign):
 @pytest.fixture
 def confirmed_signature(statement):
     return ConfirmedSignatureFactory(statement=statement)
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request in Spanish leaves Spanish active in its thread."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
