@@ -13,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Donation, Fund
+from .models import Donation, Fund, StripeEvent
 
 
 @admin.register(Fund)
@@ -121,3 +121,19 @@ class DonationAdmin(admin.ModelAdmin):
             "title": _("Void donation"),
         }
         return TemplateResponse(request, "admin/funds/donation/void.html", context, status=status)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(admin.ModelAdmin):
+    list_display = ("event_id", "type", "received_at", "donation")
+    search_fields = ("event_id",)
+    readonly_fields = ("event_id", "type", "received_at", "donation")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

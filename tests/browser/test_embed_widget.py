@@ -45,7 +45,8 @@ def newspaper(live_server):
 
     def embed(path: str, src: str) -> str:
         pages[path] = (
-            "<!doctype html><html><head><title>News</title></head><body><h1>Today's news</h1>"
+            '<!doctype html><html><head><title>News</title><link rel="icon" href="data:,"></head>'
+            "<body><h1>Today's news</h1>"
             f'<iframe id="widget" src="{live_server.url}{src}" title="Sign" width="420" height="900">'
             "</iframe>"
             "</body></html>"
@@ -62,7 +63,7 @@ def _frame(page):
     return page.frame_locator("#widget")
 
 
-def test_it_signs_from_a_page_on_another_site(laptop, statement, newspaper):
+def test_it_signs_from_a_page_on_another_site(laptop, statement, newspaper, console):
     laptop.goto(newspaper("/article.html", f"{statement.get_absolute_url()}embed/"))
 
     frame = _frame(laptop)
@@ -79,6 +80,8 @@ def test_it_signs_from_a_page_on_another_site(laptop, statement, newspaper):
     # The embedding page is recorded as where the signer came from.
     assert signature.referrer.startswith("http://")
     assert urlsplit(signature.referrer).port == urlsplit(laptop.url).port
+    # No CSP violation or script error in the widget (frame-ancestors, inline code).
+    assert console.errors == []
 
 
 def test_it_refuses_a_forged_token_from_the_embedding_page(laptop, statement, newspaper):
@@ -98,12 +101,13 @@ def test_it_refuses_a_forged_token_from_the_embedding_page(laptop, statement, ne
     assert not Signature.objects.exists()
 
 
-def test_the_counter_shows_in_the_other_sites_page(laptop, statement, newspaper):
+def test_the_counter_shows_in_the_other_sites_page(laptop, statement, newspaper, console):
     laptop.goto(newspaper("/counter.html", f"{statement.get_absolute_url()}embed/counter/"))
 
     frame = _frame(laptop)
     expect(frame.locator("[data-count]")).to_have_text("0")
     expect(frame.locator("progress")).to_be_visible()
+    assert console.errors == []
 
 
 def test_the_statement_page_itself_cannot_be_framed(laptop, statement, newspaper):
@@ -115,3 +119,19 @@ def test_the_statement_page_itself_cannot_be_framed(laptop, statement, newspaper
     # Chromium replaces a refused frame by its error page: the statement never renders there.
     assert frame.url.startswith("chrome-error://")
     assert "Democracy for Peru" not in frame.content()
+
+
+def test_the_campaign_page_shows_the_fund_without_csp_violations(laptop, statement, console):
+    from decimal import Decimal
+
+    from tests.funds.factories import FundFactory
+
+    FundFactory(campaign=statement.campaign, raised=Decimal("3526"))
+    laptop.goto(statement.campaign.get_absolute_url())
+
+    expect(laptop.locator(".fund-figures")).to_contain_text("£3,526 raised")
+    expect(laptop.locator("progress.fund-progress")).to_have_attribute("value", "19")
+    expect(laptop.get_by_role("link", name="Donate today")).to_have_attribute(
+        "href", "https://donate.example.org/peru"
+    )
+    assert console.errors == []
