@@ -26,6 +26,38 @@ def forget_invitation(request) -> None:
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Render account emails (verification, password reset) in the request, send them from a worker.
+
+        The message is rendered here because its context (request, site, keys) is not serialisable;
+        the worker only delivers it, with retries around SMTP.
+        """
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from campaign.queue import enqueue_on_commit
+
+        from .tasks import send_account_email
+
+        request = allauth_context.request
+        ctx = {"email": email, "current_site": get_current_site(request), "request": request, **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        html = next(
+            (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
+        )
+        enqueue_on_commit(
+            send_account_email,
+            {
+                "subject": message.subject,
+                "body": message.body,
+                "html": html,
+                "content_subtype": message.content_subtype,
+                "from_email": message.from_email,
+                "to": list(message.to),
+                "headers": dict(message.extra_headers),
+            },
+        )
+
     def is_open_for_signup(self, request) -> bool:
         if settings.ORGANISER_SIGNUP_OPEN:
             return True
