@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint migrate demo worker beat web clean
+.PHONY: install run test lint migrate demo worker beat web clean messages
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -67,3 +67,10 @@ clean:
 .PHONY: moderators
 moderators: migrate
 	$(PY) manage.py setup_moderators
+
+# Spanish: collect new strings into locale/es (fill in their msgstr), then compile the committed .mo.
+# Needs gettext (apt-get install gettext); running the site does not.
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --no-location --no-obsolete \
+		--ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=var
+	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l es --ignore=.venv --ignore=node_modules

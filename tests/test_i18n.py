@@ -160,3 +160,16 @@ def test_the_compiled_catalogue_matches_the_po_file():
     catalog = {key: value for key, value in catalog.items() if key != ""}
 
     assert catalog == expected
+
+
+def test_the_demo_statement_reads_in_spanish(client, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=StringIO())
+
+    html = client.get("/c/democracy-now/solidarity-statement/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert "Alto a la represión: democracia ya" in html
+    assert "Exigimos:" in html

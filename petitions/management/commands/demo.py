@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.demo import load_demo_event
 from petitions import services
-from petitions.models import Campaign, Signature, Statement
+from petitions.models import Campaign, Signature, Statement, StatementTranslation
 
 STATEMENT = """\
 We, the undersigned trade unions, organisations and individuals, stand with the people who have
@@ -26,6 +26,27 @@ threatened for reporting what they saw.
 4. Our own governments to suspend arms and police equipment sales until human rights are respected.
 
 We will keep campaigning, organising and raising funds until these demands are met.
+"""
+
+STATEMENT_ES = """\
+Nosotros, los sindicatos, organizaciones y personas abajo firmantes, nos solidarizamos con el
+pueblo que ha salido a las calles para exigir democracia, el fin de la represión y el derecho a
+elegir a su propio gobierno.
+
+Quienes protestan pacíficamente han sido recibidos con munición real, detenciones masivas y una
+campaña que los tilda de "terroristas". Decenas de personas han muerto. Periodistas y defensores de
+derechos humanos han sido amenazados por informar lo que vieron.
+
+**Exigimos:**
+
+1. El fin inmediato de la violencia contra quienes protestan, y justicia para las personas
+   asesinadas y heridas.
+2. La liberación de todas las personas detenidas por ejercer su derecho a la protesta.
+3. Elecciones libres y justas sin demora, y un proceso constituyente decidido por el pueblo.
+4. Que nuestros propios gobiernos suspendan la venta de armas y equipos policiales hasta que se
+   respeten los derechos humanos.
+
+Seguiremos haciendo campaña, organizándonos y recaudando fondos hasta que se cumplan estas demandas.
 """
 
 SIGNATORIES = [
@@ -69,6 +90,11 @@ class Command(BaseCommand):
         statement.ask_organisation = True
         statement.ask_location = True
         statement.save()
+        StatementTranslation.objects.update_or_create(
+            statement=statement,
+            language="es",
+            defaults={"title": "Alto a la represión: democracia ya", "body": STATEMENT_ES},
+        )
         now = timezone.now()
         for index, (name, country, kind, organisation, role) in enumerate(SIGNATORIES):
             email = f"demo{index + 1}@example.org"
