@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 from events.models import Event
 from petitions.models import Campaign, Statement
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$", re.IGNORECASE)
 # Paths under /s/ that must keep meaning nothing, so a future page cannot be shadowed.
 RESERVED = frozenset({"admin", "api", "static", "media", "embed", "new"})
 
 
 def validate_short_slug(value: str) -> None:
-    if not SLUG_RE.match(value or "") or value in RESERVED:
+    if not SLUG_RE.fullmatch(value or "") or (value or "").lower() in RESERVED:
         raise ValidationError(
             _("Use 1–60 letters, digits and hyphens, not starting or ending with a hyphen."),
             code="invalid",

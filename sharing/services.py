@@ -2,7 +2,6 @@
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import Count
 from django.http import QueryDict
 
@@ -42,10 +41,6 @@ def counts_by_source(statement: Statement) -> list[tuple[str, int]]:
         .annotate(n=Count("pk"))
     )
     return [(label, counts.get(value, 0)) for value, label in Signature.Source.choices]
-
-
-def absolute(url: str) -> str:
-    return settings.SITE_URL + url
 
 
 def fund_figure(campaign) -> str:

@@ -93,3 +93,35 @@ def test_a_visitor_cannot_claim_another_source(client, statement):
     _sign(client, statement, src="embed")
 
     assert Signature.objects.get().source == Signature.Source.WEB
+
+
+@pytest.fixture
+def admin_client(client, django_user_model):
+    client.force_login(django_user_model.objects.create_superuser("mod", "mod@example.org", "pw"))
+    return client
+
+
+def test_a_moderator_sets_a_short_link_in_admin(admin_client, statement):
+    data = {"slug": "Peru-Now", "statement": statement.pk}
+
+    response = admin_client.post("/admin/sharing/shortlink/add/", data)
+
+    assert response.status_code == 302
+    link = ShortLink.objects.get()
+    assert (link.slug, link.campaign) == ("peru-now", statement.campaign)
+
+
+def test_admin_refuses_a_link_to_both_a_statement_and_an_event(admin_client, statement, event):
+    response = admin_client.post(
+        "/admin/sharing/shortlink/add/", {"slug": "both", "statement": statement.pk, "event": event.pk}
+    )
+
+    assert response.status_code == 200
+    assert not ShortLink.objects.exists()
+
+
+def test_admin_refuses_a_taken_slug_in_another_case(admin_client, statement, link):
+    response = admin_client.post("/admin/sharing/shortlink/add/", {"slug": "PERU", "statement": statement.pk})
+
+    assert response.status_code == 200
+    assert "This short link is taken." in response.content.decode()
