@@ -7,10 +7,12 @@ it these tests are skipped, or fail under CAMPAIGN_STRICT=1 like every missing s
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 from petitions.tokens import make_confirm_token, make_withdraw_token
 from tests.conftest import STRICT
 from tests.factories import SignatureFactory
+from updates.emails import unsubscribe_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -74,7 +76,9 @@ def event(demo_statement):
     return EventFactory(campaign=demo_statement.campaign, slug="rally", title="Rally for democracy")
 
 
-def test_the_campaign_statement_and_sign_up_pages_meet_wcag_22_aa(visitor, axe_path, demo_statement, event):
+def test_the_campaign_statement_event_and_sign_up_pages_meet_wcag_22_aa(
+    visitor, axe_path, demo_statement, event
+):
     statement = demo_statement
     pending = SignatureFactory(statement=statement, email="pending@example.org")
     confirming = SignatureFactory(statement=statement, email="done@example.org")
@@ -87,6 +91,7 @@ def test_the_campaign_statement_and_sign_up_pages_meet_wcag_22_aa(visitor, axe_p
         event.get_absolute_url(),
         event.get_absolute_url() + "check-your-email/",
         "/privacy/",
+        unsubscribe_url(pending).removeprefix(settings.SITE_URL),
     ]
 
     problems = [problem for path in paths for problem in violations(visitor, axe_path, path)]
