@@ -1,13 +1,16 @@
+import threading
+
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db import connection
 from django.test import Client
 
 from petitions import services
 from petitions.emails import signature_message
-from petitions.models import Signature
+from petitions.models import Signature, Statement
 from petitions.tokens import make_confirm_token, make_withdraw_token
-from tests.factories import ConfirmedSignatureFactory, SignatureFactory
+from tests.factories import ConfirmedSignatureFactory, SignatureFactory, StatementFactory
 
 
 def withdraw_url(signature):
@@ -125,3 +128,47 @@ def test_the_form_needs_a_csrf_token(counted):
     assert response.status_code == 403
     counted.refresh_from_db()
     assert counted.status == Signature.Status.CONFIRMED
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_withdrawals_racing_the_tally_never_make_the_total_drift():
+    # Given 30 confirmations, 10 of them already counted
+    statement = StatementFactory()
+    signatures = [ConfirmedSignatureFactory(statement=statement) for _ in range(30)]
+    Signature.objects.filter(pk__in=[s.pk for s in signatures[:10]]).update(counted=True)
+    Statement.objects.filter(pk=statement.pk).update(signature_count=10)
+    barrier = threading.Barrier(3)
+
+    def withdraw_some(chunk):
+        try:
+            barrier.wait(timeout=10)
+            for signature in chunk:
+                Client().post(withdraw_url(signature))
+        finally:
+            connection.close()
+
+    def tally_repeatedly():
+        try:
+            barrier.wait(timeout=10)
+            for _ in range(20):
+                services.tally(statement.pk)
+        finally:
+            connection.close()
+
+    # When half of them withdraw while the tally runs
+    threads = [
+        threading.Thread(target=withdraw_some, args=(signatures[0:15:2],)),
+        threading.Thread(target=withdraw_some, args=(signatures[1:15:2],)),
+        threading.Thread(target=tally_repeatedly),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    services.tally(statement.pk)
+
+    # Then the total is exactly the 15 who stayed, and the recount agrees
+    statement.refresh_from_db()
+    assert statement.signature_count == 15
+    assert services.recount(statement.pk) == 0
