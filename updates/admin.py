@@ -29,5 +29,10 @@ class UpdateAdmin(admin.ModelAdmin):
     )
     fields = ("statement", "subject", "body", *readonly_fields[1:])
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != Update.Status.DRAFT:
+            return ("subject", "body", *self.readonly_fields)
+        return self.readonly_fields
+
     def has_add_permission(self, request):
         return False

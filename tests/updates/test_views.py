@@ -136,3 +136,14 @@ def test_the_statement_dashboard_shows_each_update_with_its_progress(
     assert "Updates to signers" in html
     assert update.subject in html
     assert "1 of 1 sent" in html
+
+
+def test_a_sent_update_is_read_only_in_the_admin(client, django_user_model, update):
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
+    Update.objects.filter(pk=update.pk).update(status=Update.Status.SENT)
+    client.force_login(admin)
+
+    response = client.get(f"/admin/updates/update/{update.pk}/change/")
+
+    assert response.status_code == 200
+    assert b'name="subject"' not in response.content
