@@ -3,10 +3,11 @@
 import hashlib
 import hmac
 import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone, translation
@@ -145,24 +146,50 @@ def send_signature_mail(signature_id: int) -> bool:
     """
     from .emails import signature_message
 
-    with transaction.atomic():
-        signature = (
-            Signature.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("statement__campaign")
-            .filter(pk=signature_id, mails_sent__lt=F("mails_requested"), status__in=MAILABLE)
-            .first()
-        )
-        if signature is None:
-            return False
-        if signature.status == Signature.Status.PENDING and not signature.statement.is_open:
-            # No confirmation for a closed statement: the mail is no longer due (nor swept again).
-            Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
-            return False
-        signature_message(signature).send()
-        Signature.objects.filter(pk=signature.pk).update(
-            mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
-        )
+    sent = False
+    try:
+        with transaction.atomic():
+            signature = (
+                Signature.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("statement__campaign")
+                .filter(pk=signature_id, mails_sent__lt=F("mails_requested"), status__in=MAILABLE)
+                .first()
+            )
+            if signature is None:
+                return False
+            if signature.status == Signature.Status.PENDING and not signature.statement.is_open:
+                # No confirmation for a closed statement: the mail is no longer due (nor swept again).
+                Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
+                return False
+            signature_message(signature).send()
+            sent = True
+            Signature.objects.filter(pk=signature.pk).update(
+                mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
+            )
+    except DatabaseError:
+        if not sent:
+            raise
+        _record_mailed_when_database_is_back(signature_id)
     return True
+
+
+def _record_mailed_when_database_is_back(signature_id: int, wait_seconds: float = 60) -> None:
+    """Mark as sent a mail the SMTP server accepted just before the database went away (a restart).
+
+    Its transaction is lost, so without this the sweep would send the mail a second time.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        connection.close()  # the broken one: the next query connects again
+        try:
+            Signature.objects.filter(pk=signature_id, mails_sent__lt=F("mails_requested")).update(
+                mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
+            )
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def due_mail_ids(older_than_seconds: int = 120, limit: int = 5000) -> list[int]:
