@@ -63,6 +63,16 @@ bench: install
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
+# Fault tests (tests/chaos, also part of `make test`): Redis stopped during a signing burst, a worker
+# killed with SIGKILL mid-batch, PostgreSQL restarted under load, beat running twice, then a full
+# recount. They start their own PostgreSQL (initdb, with the server binaries of Debian's postgresql
+# package) and redis-server on free loopback ports, and never touch running ones: DATABASE_URL and
+# REDIS_URL only switch on the tests that need services. Prints the figures (outage, duplicates).
+.PHONY: chaos
+chaos: install
+	CAMPAIGN_STRICT=1 DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/campaign_chaos} \
+	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
+
 # The "moderator" group with least-privilege permissions (idempotent; run after migrate).
 .PHONY: moderators
 moderators: migrate

@@ -97,27 +97,27 @@ class OwnPostgres:
             "--no-locale",
             "--no-instructions",
         )
-        options = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data}"
-            " -c shared_buffers=16MB -c max_connections=60"
-        )
-        self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "start"
-        )
+        self.start()
         self._run(
             str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", self.dbname
         )
 
+    def _pg_ctl(self, *args: str):
+        # The options go with every start: without them the server would try the default port.
+        options = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.data}"
+            " -c shared_buffers=16MB -c max_connections=60"
+        )
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, *args)
+
     def start(self):
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-w", "start")
+        self._pg_ctl("-w", "start")
 
     def stop(self, mode: str = "fast"):
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop")
 
     def restart(self, mode: str = "fast"):
-        self._run(
-            str(self.bin / "pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-m", mode, "-w", "restart"
-        )
+        self._pg_ctl("-m", mode, "-w", "restart")
 
     def destroy(self):
         subprocess.run(
