@@ -31,7 +31,7 @@ def format_money(amount: Decimal, currency: str, language: str | None = None) ->
     """An amount for people reading `language` (the active one by default).
 
     Babel (CLDR data) knows each currency's symbol in each language and where it goes: £3,526 in
-    English, 3526 GBP in Spanish, 1.234 € in Spanish. Django's number formatting only knows digit
+    English, 3.526 GBP and 3.526 € in Spanish. Django's number formatting only knows digit
     separators, not currencies. Whole amounts are shown without pence, as appeals usually are.
     """
     locale = _locale(language or translation.get_language() or settings.LANGUAGE_CODE)
