@@ -57,6 +57,15 @@ class ResilientRedisCacheClient(RedisCacheClient):
     delete_many = _or_when_unavailable(lambda *a: None)(RedisCacheClient.delete_many)
     clear = _or_when_unavailable(lambda *a: None)(RedisCacheClient.clear)
 
+    def get_client(self, key=None, *, write=False):
+        # One redis-py client per connection pool, made once: Django builds a new one for every
+        # call, which costs ~0.3 ms of CPU, a good part of serving a cached page.
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if id(pool) not in clients:
+            clients[id(pool)] = self._client(connection_pool=pool)
+        return clients[id(pool)]
+
 
 class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):

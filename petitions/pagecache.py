@@ -7,9 +7,13 @@ are replaced for each request. Rendering the page costs ~10 ms
 of CPU, most of it the country list of the form; a cache hit costs a small fraction of that, so a
 surge of visitors from one newspaper link costs little more than the bare framework.
 
-The cache key holds every stored field of the statement and its campaign, the total included, so
-a new total or an edit shows at once. What is stored elsewhere (a translation, the templates after
-a deploy) can be up to CACHE_SECONDS old. If the cache is unreachable the page is simply rendered.
+Copies are kept under two keys. One holds every stored field of the statement and its campaign,
+the total included, so a new total or an edit shows at once; finding it takes a lookup of the
+statement. The other is found by the URL alone, without the database, and is at most
+STATEMENT_PAGE_FRESH_SECONDS old (a couple of seconds in production, as the total lags the tally
+anyway; 0 in DEBUG, so edits show at once while developing and testing). What is stored elsewhere
+(a translation, the templates after a deploy) can be up to CACHE_SECONDS old. Logged-in people
+always get a page of their own. If the cache is unreachable the page is simply rendered.
 """
 
 import hashlib
@@ -55,36 +59,65 @@ def _version(statement: Statement) -> str:
     return hashlib.blake2b(repr(values).encode(), digest_size=16).hexdigest()
 
 
-def _key(statement: Statement) -> str:
+def _exact_key(statement: Statement) -> str:
     return f"statement-page:{statement.pk}:{get_language()}:{_version(statement)}"
 
 
-def serve(request, statement: Statement, per_visitor: dict, render_page) -> HttpResponse:
-    """The statement page for a GET.
+def _recent_key(slugs: tuple[str, str]) -> str:
+    return f"statement-page-recent:{get_language()}:{'/'.join(slugs)}"
 
-    per_visitor holds the initial values of the hidden fields that differ between visitors.
-    render_page(initial, csrf_token) renders the page with these initial values and, if csrf_token
-    is not None, that in place of the request's CSRF token.
-    """
-    if not cacheable(request):
-        return render_page(per_visitor, None)
-    key = _key(statement)
+
+def _cache_get(key: str) -> str | None:
     try:
-        body = cache.get(key)
+        return cache.get(key)
     except Exception:  # noqa: BLE001 - the cache is an optimisation: without it, render
         log.warning("page cache unreachable; rendering the statement page", exc_info=True)
-        return render_page(per_visitor, None)
-    if body is None:
-        # This visitor gets the page rendered for them; the cache gets a copy with markers.
-        response = render_page(per_visitor, None)
-        if response.status_code == 200:
-            marked = render_page({name: _mark(name) for name in per_visitor}, CSRF_MARK)
-            try:
-                cache.set(key, marked.content.decode(marked.charset), CACHE_SECONDS)
-            except Exception:  # noqa: BLE001
-                log.warning("page cache unreachable; the statement page was not kept", exc_info=True)
-        return response
+        return None
+
+
+def _cache_set(key: str, body: str, seconds: float) -> None:
+    try:
+        cache.set(key, body, seconds)
+    except Exception:  # noqa: BLE001
+        log.warning("page cache unreachable; the statement page was not kept", exc_info=True)
+
+
+def _personalise(request, body: str, per_visitor: dict) -> HttpResponse:
     html = body.replace(CSRF_MARK, get_token(request))
     for name, value in per_visitor.items():
         html = html.replace(_mark(name), escape(value))
     return HttpResponse(html)
+
+
+def serve(request, slugs: tuple[str, str], per_visitor: dict, load_statement, render_page) -> HttpResponse:
+    """The statement page for a GET.
+
+    slugs are the campaign's and the statement's. per_visitor holds the initial values of the
+    hidden fields that differ between visitors. load_statement() returns the public statement (or
+    raises Http404); render_page(statement, initial, csrf_token) renders its page with these initial
+    values and, if csrf_token is not None, that in place of the request's CSRF token.
+
+    Two layers: a copy at most STATEMENT_PAGE_FRESH_SECONDS old, found by the slugs without asking
+    the database; else the copy for the statement's current version (one lookup of the statement).
+    """
+    fresh_seconds = getattr(settings, "STATEMENT_PAGE_FRESH_SECONDS", 0)
+    if not cacheable(request):
+        return render_page(load_statement(), per_visitor, None)
+    if fresh_seconds and (body := _cache_get(_recent_key(slugs))) is not None:
+        return _personalise(request, body, per_visitor)
+    statement = load_statement()
+    key = _exact_key(statement)
+    body = _cache_get(key)
+    if body is None:
+        # This visitor gets the page rendered for them; the cache gets a copy with markers.
+        response = render_page(statement, per_visitor, None)
+        if response.status_code == 200:
+            marked = render_page(statement, {name: _mark(name) for name in per_visitor}, CSRF_MARK)
+            body = marked.content.decode(marked.charset)
+            _cache_set(key, body, CACHE_SECONDS)
+            if fresh_seconds:
+                _cache_set(_recent_key(slugs), body, fresh_seconds)
+        return response
+    if fresh_seconds:
+        _cache_set(_recent_key(slugs), body, fresh_seconds)
+    return _personalise(request, body, per_visitor)

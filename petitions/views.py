@@ -40,11 +40,12 @@ def campaign(request, campaign_slug):
 
 @require_http_methods(["GET", "POST"])
 def statement(request, campaign_slug, statement_slug):
-    statement = _public_statement(campaign_slug, statement_slug)
     if request.method == "GET":
-        render_page = partial(_statement_page, request, statement)
         per_visitor = {**tracking_initial(request), "started": abuse.form_started_token()}
-        return pagecache.serve(request, statement, per_visitor, render_page)
+        load = partial(_public_statement, campaign_slug, statement_slug)
+        render_page = partial(_statement_page, request)
+        return pagecache.serve(request, (campaign_slug, statement_slug), per_visitor, load, render_page)
+    statement = _public_statement(campaign_slug, statement_slug)
     form = None
     if statement.is_open:
         form = SignatureForm(request.POST, statement=statement)

@@ -2,7 +2,9 @@ import re
 import time
 
 import pytest
+from django.db import connection
 from django.test import Client, RequestFactory, override_settings
+from django.test.utils import CaptureQueriesContext
 
 from petitions import pagecache
 from petitions.models import Signature, Statement
@@ -126,3 +128,24 @@ def test_it_caches_only_pages_that_are_the_same_for_everyone(path, cookies, cach
     request.COOKIES.update(cookies)
 
     assert pagecache.cacheable(request) is cacheable
+
+
+def test_it_serves_a_recent_copy_without_the_database_when_allowed(client, statement, settings):
+    settings.STATEMENT_PAGE_FRESH_SECONDS = 30
+    client.get(PAGE)
+    Statement.objects.filter(pk=statement.pk).update(signature_count=4321)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(PAGE)
+
+    assert response.status_code == 200
+    assert len(queries) == 0
+    assert b"4,321" not in response.content  # up to STATEMENT_PAGE_FRESH_SECONDS old
+    assert b'name="email"' in response.content
+
+
+def test_it_still_answers_404_for_an_unknown_statement_with_recent_copies_on(client, statement, settings):
+    settings.STATEMENT_PAGE_FRESH_SECONDS = 30
+    client.get(PAGE)
+
+    assert client.get("/c/peru/no-such-statement/").status_code == 404
