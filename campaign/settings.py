@@ -379,7 +379,6 @@ CELERY_BEAT_SCHEDULE["sweep-unsent-confirmations"]["schedule"] = env.float(
 )
 
 
-
 # --- The statement page from the cache (petitions/pagecache.py) ----------------------------------
 # Anonymous visitors get a copy of the statement page up to this many seconds old without a
 # database query (the total lags the tally by as much anyway). 0 in DEBUG: edits show at once.
