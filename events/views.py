@@ -96,9 +96,9 @@ def attendee(request, token):
         else "",
         "can_cancel": attendee.status in services.ACTIVE and not event.has_started and not event.is_cancelled,
     }
-    response = render(request, "events/attendee.html", context)
-    response["Referrer-Policy"] = "no-referrer"  # the URL is the attendee's key
-    return response
+    # The URL is the attendee's key: the site-wide same-origin referrer policy keeps it from other
+    # sites (no-referrer would make browsers send "Origin: null", which fails the CSRF check).
+    return render(request, "events/attendee.html", context)
 
 
 @never_cache

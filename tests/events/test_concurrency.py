@@ -132,3 +132,72 @@ def test_reminders_go_out_once_when_beat_runs_the_task_several_times_at_once(mai
     # Then every attendee got exactly one reminder
     assert sum(sent) == 30
     assert sorted(m.to[0] for m in mailoutbox) == sorted(a.email for a in attendees)
+
+
+KILLED_WORKER = """
+import os, time
+import django
+django.setup()
+from django.core.mail import EmailMultiAlternatives
+
+def hang(self, *args, **kwargs):
+    # The reminder is claimed and the attendee row locked: tell the test, then wait to be killed.
+    open(os.environ["CLAIMED_MARKER"], "w").close()
+    time.sleep(120)
+
+EmailMultiAlternatives.send = hang
+from events.services import send_due_reminders
+send_due_reminders()
+"""
+
+
+def test_a_worker_killed_mid_send_leaves_the_reminder_to_the_next_run(tmp_path, mailoutbox):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from events.models import ReminderSent
+    from tests.e2e.conftest import _database_url
+
+    # Given a due reminder, and a worker process that claims it and is killed before sending
+    start = timezone.now() + timedelta(minutes=30)
+    event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=1))
+    attendee = AttendeeFactory(event=event)
+    marker = tmp_path / "claimed"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "campaign.settings",
+        "DJANGO_DEBUG": "1",
+        "DATABASE_URL": _database_url(connection.settings_dict),
+        "EMAIL_URL": "dummymail://",
+        "CLAIMED_MARKER": str(marker),
+    }
+    worker = subprocess.Popen([sys.executable, "-c", KILLED_WORKER], env=env, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not marker.exists():
+            assert worker.poll() is None, "the worker exited before claiming the reminder"
+            assert time.monotonic() < deadline, "the worker never claimed the reminder"
+            time.sleep(0.05)
+
+        # While it holds the claim, beat running the task again sends nothing twice
+        assert services.send_due_reminders() == 0
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGKILL)
+        worker.wait(10)
+
+    # When the task runs after the kill
+    deadline = time.monotonic() + 10
+    sent = 0
+    while not sent and time.monotonic() < deadline:  # PostgreSQL notices the dead connection
+        sent = services.send_due_reminders()
+        time.sleep(0.1)
+
+    # Then the reminder went out exactly once, and is recorded once
+    assert sent == 1
+    assert services.send_due_reminders() == 0
+    assert [m.to for m in mailoutbox] == [[attendee.email]]
+    assert ReminderSent.objects.filter(attendee=attendee, skipped=False).count() == 1

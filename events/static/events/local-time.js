@@ -7,7 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
   } catch (err) {
     return;
   }
-  const lang = document.documentElement.lang || undefined;
+  // The visitor's own conventions (en-GB: 23:00) when they read the page's language, else the page's.
+  const pageLang = document.documentElement.lang || "";
+  const browserLang = navigator.language || "";
+  const lang = pageLang && !browserLang.startsWith(pageLang) ? pageLang : browserLang || undefined;
   const wall = (date, timeZone) =>
     new Intl.DateTimeFormat("en-GB", {
       timeZone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
