@@ -6,6 +6,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from moderation import abuse
 from petitions.signup import SignUpForm, clean_text
 
 from .models import Event
@@ -37,6 +38,14 @@ class EventSignUpForm(SignUpForm):
             del self.fields["organisation"]
         if not event.ask_accessibility:
             del self.fields["accessibility_needs"]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if abuse.is_disposable(email):
+            raise forms.ValidationError(
+                _("Please use an email address that lasts: we send your place and reminders there.")
+            )
+        return email
 
     def clean_organisation(self):
         return clean_text(self.cleaned_data.get("organisation"))

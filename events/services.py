@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from campaign.queue import enqueue_on_commit
+from moderation import abuse
 from petitions.models import Campaign
 from petitions.signup import RequestInfo, hash_ip, normalize_email
 
@@ -71,6 +72,13 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
     place (or waitlist place) if there is one. Raises SignUpsClosed.
     """
     email_normalized = normalize_email(data["email"])
+    blocked = abuse.blocked(email_normalized, info.ip)
+    if blocked:
+        # The moderators' block lists, as for signatures. Nothing is stored and the answer is the
+        # same. (Signing's per-IP rate limits are not applied: a union office signing up its
+        # members from one address is normal, and a place cannot be "held for review".)
+        log.info("sign-up for event %s not stored: %s", event.pk, blocked)
+        return SignUpResult()
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
     with transaction.atomic():

@@ -236,3 +236,29 @@ def test_it_escapes_html_in_names_on_emails(sign_up):
     html = mail.outbox[0].alternatives[0].content
     assert "<script>" not in html
     assert re.search(r"&lt;script&gt;", html)
+
+
+def test_it_rejects_disposable_email_addresses_next_to_the_field(client, event):
+    response = client.post(URL, form_data(email="someone@mailinator.com"))
+
+    assert response.status_code == 400
+    assert "email address that lasts" in str(response.context["form"].errors["email"])
+    assert Attendee.objects.count() == 0
+
+
+def test_it_pretends_to_accept_blocked_addresses_but_gives_no_place(sign_up, event):
+    from moderation.abuse import forget_block_rules
+    from moderation.models import BlockRule
+
+    BlockRule.objects.create(kind=BlockRule.Kind.DOMAIN, value="spam.example")
+    forget_block_rules()
+
+    try:
+        response = sign_up(email="bot@spam.example")
+    finally:
+        BlockRule.objects.all().delete()
+        forget_block_rules()
+
+    assert response.status_code == 303
+    assert Attendee.objects.count() == 0
+    assert mail.outbox == []
