@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from babel.numbers import get_currency_precision
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -126,7 +126,9 @@ def webhook(request):
         if not isinstance(event, dict):
             raise ValueError("not an object")
         handle(event)
-    except (InvalidSignature, ValueError) as error:
+    except (InvalidSignature, ValueError, TypeError, AttributeError, DataError) as error:
+        # The last three: a signed event of an unexpected shape (a field that is not an object, an id
+        # too long or with a NUL for the database).
         log.warning("Stripe webhook refused: %s", error)
         return HttpResponseBadRequest("invalid webhook")
     return HttpResponse("ok")

@@ -6,6 +6,7 @@ bodies that are not UTF-8 at all. The Django test client re-raises any exception
 so a 500 fails the test with its traceback. A form either stores one complete, valid row or nothing.
 """
 
+import json
 import string
 import urllib.parse
 
@@ -403,3 +404,140 @@ def test_it_never_fails_or_half_stores_on_the_account_forms(client, url, data):
     if new_users:
         for user in get_user_model().objects.all():
             user.full_clean()
+
+
+# --- The other public forms: event sign-up, the embedded widget, links with tokens, webhooks -----
+
+
+@pytest.fixture
+def event(statement):
+    from tests.events.factories import EventFactory
+
+    return EventFactory(campaign=statement.campaign, slug="rally")
+
+
+EVENT_FIELDS = ["name", "email", "website", "consent_contact", "organisation", "accessibility_needs"]
+EVENT_FIELDS += ["utm_source", "ref", "src", "csrfmiddlewaretoken"]
+
+
+@FEW
+@given(
+    data=st.one_of(
+        st.dictionaries(st.sampled_from(EVENT_FIELDS), value, max_size=len(EVENT_FIELDS)),
+        st.fixed_dictionaries(
+            {"name": st.one_of(st.just("Ana"), text), "email": st.one_of(st.emails().map(str), text)},
+            optional={name: value for name in EVENT_FIELDS[2:]},
+        ),
+    )
+)
+def test_it_never_fails_or_half_stores_an_event_sign_up(client, event, data):
+    from events.models import Attendee
+
+    before = set(Attendee.objects.values_list("pk", flat=True))
+    response = client.post("/c/peru/events/rally/", data)
+    assert_not_a_server_error(response)
+    assert response.status_code in (303, 400)
+    new = Attendee.objects.exclude(pk__in=before)
+    if response.status_code == 400:
+        assert not new.exists(), "a rejected sign-up stored an attendee"
+    assert new.count() <= 1
+    for attendee in Attendee.objects.all():
+        attendee.full_clean(validate_unique=False, validate_constraints=False)
+        assert attendee.name.strip() and attendee.email_normalized
+
+
+@FEW
+@given(data=sign_data(), valid_token=st.booleans())
+def test_it_never_fails_or_half_stores_an_embedded_widget_post(client, statement, data, valid_token):
+    from sharing.widgets import make_form_token
+
+    if valid_token:
+        data = {**data, "form_token": make_form_token(statement)}
+    before = set(Signature.objects.values_list("pk", flat=True))
+    response = client.post(SIGN_URL + "embed/", data)
+    assert_not_a_server_error(response)
+    new = Signature.objects.exclude(pk__in=before)
+    if response.status_code != 303:
+        assert not new.exists()
+    assert new.count() <= 1
+    assert_signatures_are_whole()
+
+
+@FUZZ
+@given(
+    token=st.one_of(
+        st.text(max_size=300),
+        st.sampled_from(NASTY),
+        st.text(string.ascii_letters + string.digits + ":-_=", max_size=250),
+        payloads.map(lambda p: signing.dumps(p)),
+    ),
+    route=st.sampled_from(
+        [
+            ("GET", "/my-place/{}/"),
+            ("GET", "/my-place/{}/calendar.ics"),
+            ("POST", "/my-place/{}/cancel/"),
+            ("GET", "/withdraw/{}/"),
+            ("POST", "/withdraw/{}/"),
+            ("GET", "/unsubscribe/{}/"),
+            ("POST", "/unsubscribe/{}/"),
+            ("GET", "/s/{}"),
+            ("GET", "/s/{}/"),
+        ]
+    ),
+)
+def test_it_never_fails_on_links_with_arbitrary_tokens(client, event, token, route):
+    from events.models import Attendee
+    from tests.events.factories import AttendeeFactory
+
+    attendee = AttendeeFactory(event=event)
+    signature = ConfirmedSignatureFactory(statement=event.campaign.statements.get())
+    method, path = route
+    response = client.generic(method, path.format(urllib.parse.quote(token, safe="")))
+    assert_not_a_server_error(response)
+    attendee.refresh_from_db()
+    signature.refresh_from_db()
+    assert attendee.status == Attendee.Status.CONFIRMED  # no forged link cancels a place
+    assert signature.status == Signature.Status.CONFIRMED  # nor withdraws a signature
+
+
+@FEW
+@given(body=st.one_of(st.binary(max_size=500), payloads.map(lambda p: json.dumps(p).encode())), header=text)
+def test_it_refuses_unsigned_webhooks_with_400(client, settings, body, header):
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
+    response = client.post(
+        "/funds/stripe/webhook/", body, content_type="application/json", HTTP_STRIPE_SIGNATURE=header[:500]
+    )
+    assert response.status_code == 400
+
+
+def _stripe_signature(body: bytes, secret: str) -> str:
+    import hashlib
+    import hmac
+    import time
+
+    timestamp = int(time.time())
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+@FEW
+@given(
+    event=st.fixed_dictionaries(
+        {
+            "id": st.one_of(st.text(min_size=1, max_size=30), payloads),
+            "type": st.one_of(st.just("checkout.session.completed"), payloads),
+        },
+        optional={"data": payloads, "created": payloads},
+    )
+    | payloads
+)
+def test_it_never_fails_on_a_signed_webhook_with_an_unexpected_shape(client, settings, event):
+    settings.STRIPE_WEBHOOK_SECRET = "whsec_test"
+    body = json.dumps(event).encode()
+    response = client.post(
+        "/funds/stripe/webhook/",
+        body,
+        content_type="application/json",
+        HTTP_STRIPE_SIGNATURE=_stripe_signature(body, "whsec_test"),
+    )
+    assert response.status_code in (200, 400)
