@@ -56,7 +56,8 @@ def tracking_initial(request) -> dict:
 def request_info(request, form) -> RequestInfo:
     return RequestInfo(
         ip=request.META.get("REMOTE_ADDR", ""),
-        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        # gunicorn refuses a NUL in a header, other servers may not; PostgreSQL cannot store one.
+        user_agent=request.META.get("HTTP_USER_AGENT", "").replace("\x00", ""),
         referrer=form.cleaned_data.get("ref", ""),
         utm_source=form.cleaned_data.get("utm_source", ""),
         source=form.cleaned_data.get("src", ""),

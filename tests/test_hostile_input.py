@@ -236,6 +236,17 @@ def test_it_never_fails_on_hostile_headers_and_query_strings(
     assert_signatures_are_whole()
 
 
+def test_it_drops_a_nul_from_the_user_agent_that_a_server_let_through(client, statement):
+    response = client.post(
+        SIGN_URL,
+        {"name": "Ana", "email": "nul@example.org", "country": "PE", "kind": "individual"},
+        HTTP_USER_AGENT="Mozilla\x00/5.0",
+    )
+
+    assert response.status_code == 303
+    assert Signature.objects.get().user_agent == "Mozilla/5.0"
+
+
 def test_it_answers_400_to_a_request_body_over_the_limit(client, statement, settings):
     big = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
     data = {"name": "Ana", "email": "big@example.org", "country": "PE", "kind": "individual", "comment": big}
