@@ -1,4 +1,8 @@
+import functools
+
 from django import forms
+from django.utils.choices import BaseChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -9,6 +13,18 @@ from .services import consent_wording
 from .signup import SignUpForm, clean_text
 
 
+@functools.lru_cache(maxsize=32)
+def _country_choices(language: str | None) -> list:
+    return [("", _("Choose your country")), *countries]
+
+
+class _CountryChoices(BaseChoiceIterator):
+    """The countries sorted in the active language: sorted once per language, not on every form."""
+
+    def __iter__(self):
+        return iter(_country_choices(get_language()))
+
+
 class SignatureForm(SignUpForm):
     """The signing form. Which optional questions appear depends on the statement."""
 
@@ -17,7 +33,7 @@ class SignatureForm(SignUpForm):
         max_length=254,
         help_text=_("We send you a link to confirm. It is never shown publicly."),
     )
-    country = forms.ChoiceField(label=_("Country"))
+    country = forms.ChoiceField(label=_("Country"), choices=_CountryChoices())
     kind = forms.ChoiceField(
         label=_("I am signing"),
         choices=[
@@ -45,7 +61,6 @@ class SignatureForm(SignUpForm):
     def __init__(self, *args, statement, **kwargs):
         super().__init__(*args, **kwargs)
         self.statement = statement
-        self.fields["country"].choices = [("", _("Choose your country"))] + list(countries)
         self.fields["consent_contact"].label = consent_wording(statement)
         if not statement.ask_organisation:
             for name in ("kind", "organisation", "role"):

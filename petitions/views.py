@@ -20,13 +20,13 @@ from .tokens import ExpiredToken, InvalidToken, make_withdraw_token
 from .translations import localise
 
 
-def _public_statement(campaign_slug, statement_slug):
+def _public_statement(campaign_slug, statement_slug, *, localised=True):
     statement = get_object_or_404(
         Statement.objects.public().select_related("campaign"),
         campaign__slug=campaign_slug,
         slug=statement_slug,
     )
-    return localise(statement)
+    return localise(statement) if localised else statement
 
 
 @require_GET
@@ -45,7 +45,8 @@ def statement(request, campaign_slug, statement_slug):
         load = partial(_public_statement, campaign_slug, statement_slug)
         render_page = partial(_statement_page, request)
         return pagecache.serve(request, (campaign_slug, statement_slug), per_visitor, load, render_page)
-    statement = _public_statement(campaign_slug, statement_slug)
+    # Signing needs no translation of the text (one query less); showing the page again does.
+    statement = _public_statement(campaign_slug, statement_slug, localised=False)
     form = None
     if statement.is_open:
         form = SignatureForm(request.POST, statement=statement)
@@ -54,7 +55,8 @@ def statement(request, campaign_slug, statement_slug):
                 services.sign(statement, form.cleaned_data, request_info(request, form))
             # 303 whether or not this email had signed before: nothing to enumerate.
             return see_other(reverse("petitions:check_email", args=[campaign_slug, statement_slug]))
-    return render(request, "petitions/statement.html", {"statement": statement, "form": form}, status=400)
+    context = {"statement": localise(statement), "form": form}
+    return render(request, "petitions/statement.html", context, status=400)
 
 
 def _statement_page(request, statement, initial, csrf_token=None):
