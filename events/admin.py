@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Attendee, ChangeNotice, Event, EventChange, ReminderSent
 
 
@@ -49,6 +50,17 @@ class EventAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def save_model(self, request, obj, form, change):
+        # Through the service, so attendees hear about a new time or place, or a cancellation, and a
+        # larger capacity promotes from the waitlist, as when organisers edit in the dashboard.
+        previous = Event.objects.get(pk=obj.pk) if change else None
+        if previous is not None and obj.is_cancelled and not previous.is_cancelled:
+            obj.status = Event.Status.SCHEDULED
+            services.save_event(obj, previous)
+            services.cancel_event(obj)
+        else:
+            services.save_event(obj, previous)
 
 
 @admin.register(Attendee)
