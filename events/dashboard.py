@@ -208,7 +208,7 @@ def attendee_export(request, membership, event_slug):
         statement_title=(_("Event: %(title)s") % {"title": event.title})[:200],
         user=request.user,
         user_email=request.user.email or "",
-        kind="attendees",
+        kind=ExportLog.Kind.ATTENDEES,
         filters={"event": str(event.uuid)},
     )
     response = StreamingHttpResponse(

@@ -90,6 +90,7 @@ class ExportLog(models.Model):
         SIGNATORIES = "signatories", _("Signatories (CSV)")
         PUBLICATION_CSV = "publication_csv", _("Publication list (CSV)")
         PUBLICATION_TEXT = "publication_txt", _("Publication list (text)")
+        ATTENDEES = "attendees", _("Event attendees (CSV)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="export_logs")
