@@ -24,7 +24,8 @@ def short_link(request, slug):
 
     302 rather than 301: an organiser may point the link elsewhere later, and browsers keep 301s.
     """
-    link = services.find(slug)
+    # A NUL cannot be in any slug, and PostgreSQL refuses it in a query parameter.
+    link = services.find(slug) if "\x00" not in slug else None
     if link is None:
         raise Http404
     if link.statement_id and not Statement.objects.public().filter(pk=link.statement_id).exists():

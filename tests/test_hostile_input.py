@@ -14,7 +14,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.test import Client
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from petitions.models import Signature, Statement
@@ -496,6 +496,7 @@ def test_it_never_fails_or_half_stores_an_embedded_widget_post(client, statement
         ]
     ),
 )
+@example(token="\x00", route=("GET", "/s/{}"))
 def test_it_never_fails_on_links_with_arbitrary_tokens(client, event, token, route):
     from events.models import Attendee
     from tests.events.factories import AttendeeFactory
