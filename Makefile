@@ -23,6 +23,7 @@ $(VENV)/.installed: requirements.txt
 
 # The embedded default: SQLite in var/, tasks in-process, emails printed in this terminal.
 run: export DJANGO_DEBUG ?= 1
+run: export SITE_URL ?= http://127.0.0.1:$(PORT)
 run: install
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput

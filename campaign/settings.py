@@ -179,6 +179,8 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "use_ssl": bool(_email.get("EMAIL_USE_SSL")),
         "timeout": 10,
     }
+elif _email["EMAIL_BACKEND"].endswith("console.EmailBackend"):
+    _email["EMAIL_BACKEND"] = "campaign.mail.ReadableConsoleBackend"
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _email_options = {"file_path": _email["EMAIL_FILE_PATH"]}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
