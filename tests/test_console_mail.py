@@ -8,7 +8,9 @@ from campaign.mail import ReadableConsoleBackend
 def test_the_embedded_mode_prints_links_whole_and_readable():
     link = "http://127.0.0.1:8000/confirm/" + "x" * 120 + "/"
     message = EmailMultiAlternatives(
-        "Please confirm: “Democracia para el Perú”", f"Open this link:\n\n{link}\n", "from@example.org",
+        "Please confirm: “Democracia para el Perú”",
+        f"Open this link:\n\n{link}\n",
+        "from@example.org",
         ["ana@example.org"],
     )
     message.attach_alternative(f'<a href="{link}">confirm</a>', "text/html")
