@@ -216,22 +216,29 @@ class CpuWatch:
 
 
 class MailCounter:
-    """An aiosmtpd handler that counts accepted messages and remembers when the last one came."""
+    """An aiosmtpd handler that counts accepted messages, and messages to someone mailed before."""
 
     def __init__(self):
         self.count = 0
+        self.duplicates = 0
         self.last_at = 0.0
+        self._seen: set[str] = set()
         self._lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):
         with self._lock:
             self.count += 1
             self.last_at = time.monotonic()
+            for recipient in envelope.rcpt_tos:
+                if recipient in self._seen:
+                    self.duplicates += 1
+                self._seen.add(recipient)
         return "250 Message accepted for delivery"
 
     def reset(self):
         with self._lock:
             self.count = 0
+            self.duplicates = 0
             self.last_at = 0.0
 
 
