@@ -208,6 +208,7 @@ def run(bench: Bench) -> None:
     import redis
 
     redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb()
+    bench.cleanups.append(lambda: redis.Redis.from_url(redis_url, socket_connect_timeout=2).flushdb())
 
     from aiosmtpd.controller import Controller
 
