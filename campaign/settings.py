@@ -379,6 +379,8 @@ SWEEP_MAIL_AFTER_SECONDS = env.int("SWEEP_MAIL_AFTER_SECONDS", default=120)
 CELERY_BEAT_SCHEDULE["sweep-unsent-confirmations"]["schedule"] = env.float(
     "SWEEP_INTERVAL_SECONDS", default=60.0
 )
+# The sweep sends due confirmations in batches of this many, each batch over one SMTP connection.
+MAIL_BATCH_SIZE = 50
 
 
 # --- The statement page from the cache (petitions/pagecache.py) ----------------------------------

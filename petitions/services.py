@@ -7,6 +7,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import mail
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Case, Count, F, Value, When
 from django.db.models.functions import Greatest, Least
@@ -138,11 +139,13 @@ def _send_task():
     return send_signature_mail
 
 
-def send_signature_mail(signature_id: int) -> bool:
+def send_signature_mail(signature_id: int, mailer=None) -> bool:
     """Send the mail that is due for this signature, if any. Safe to run twice or concurrently.
 
     The row stays locked while the message goes to the SMTP server and is marked sent in the same
     transaction: a duplicate task skips it, and an SMTP failure rolls back so a retry sends it.
+    `mailer` is an open mail connection to reuse (see send_signature_mails); without one the
+    message opens its own.
     """
     from .emails import signature_message
 
@@ -161,7 +164,11 @@ def send_signature_mail(signature_id: int) -> bool:
                 # No confirmation for a closed statement: the mail is no longer due (nor swept again).
                 Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
                 return False
-            signature_message(signature).send()
+            message = signature_message(signature)
+            if mailer is None:
+                message.send()
+            else:
+                mailer.send_messages([message])
             sent = True
             Signature.objects.filter(pk=signature.pk).update(
                 mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
@@ -171,6 +178,21 @@ def send_signature_mail(signature_id: int) -> bool:
             raise
         _record_mailed_when_database_is_back(signature_id)
     return True
+
+
+def send_signature_mails(signature_ids: list[int]) -> int:
+    """Send the mails due for these signatures over one mail connection; return how many were sent.
+
+    Each signature is handled exactly as send_signature_mail does it (its own locked transaction,
+    marked sent before the lock is released), so a batch, a single task and a second batch holding
+    the same ids never send one mail twice. Only the SMTP session is shared. An SMTP error stops
+    the batch: what was sent is recorded, and a retry of the same ids sends only the rest.
+    """
+    sent = 0
+    with mail.mailers.default as mailer:
+        for signature_id in signature_ids:
+            sent += send_signature_mail(signature_id, mailer=mailer)
+    return sent
 
 
 def _record_mailed_when_database_is_back(signature_id: int, wait_seconds: float = 60) -> None:
