@@ -21,6 +21,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.html import escape
@@ -121,3 +122,44 @@ def serve(request, slugs: tuple[str, str], per_visitor: dict, load_statement, re
     if fresh_seconds:
         _cache_set(_recent_key(slugs), body, fresh_seconds)
     return _personalise(request, body, per_visitor)
+
+
+# --- The statement a signing POST is for ----------------------------------------------------------
+# Finding the statement by its slugs is a fifth of a signature's CPU. A surge signs the same
+# statement over and over, so the row (with its campaign) is kept for STATEMENT_PAGE_FRESH_SECONDS
+# under its slugs. Saving or deleting a statement or campaign drops the copies at once (see
+# forget_statements); a change that bypasses save() shows within those seconds.
+
+
+def _signing_key(slugs: tuple[str, str]) -> str:
+    return f"statement-to-sign:{'/'.join(slugs)}"
+
+
+def statement_to_sign(slugs: tuple[str, str], load_statement) -> Statement:
+    """The public statement for these slugs, at most STATEMENT_PAGE_FRESH_SECONDS old.
+
+    load_statement() finds it in the database (or raises Http404, which is not kept).
+    """
+    fresh_seconds = getattr(settings, "STATEMENT_PAGE_FRESH_SECONDS", 0)
+    if not fresh_seconds:
+        return load_statement()
+    statement = _cache_get(_signing_key(slugs))
+    if statement is None:
+        statement = load_statement()
+        _cache_set(_signing_key(slugs), statement, fresh_seconds)
+    return statement
+
+
+def forget_statements(statements) -> None:
+    """Drop the kept copies of these statements (after the change is committed)."""
+    keys = [_signing_key((s.campaign.slug, s.slug)) for s in statements]
+    if not keys:
+        return
+
+    def forget():
+        try:
+            cache.delete_many(keys)
+        except Exception:  # noqa: BLE001
+            log.warning("page cache unreachable; kept statements not dropped", exc_info=True)
+
+    transaction.on_commit(forget)

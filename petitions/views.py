@@ -46,7 +46,8 @@ def statement(request, campaign_slug, statement_slug):
         render_page = partial(_statement_page, request)
         return pagecache.serve(request, (campaign_slug, statement_slug), per_visitor, load, render_page)
     # Signing needs no translation of the text (one query less); showing the page again does.
-    statement = _public_statement(campaign_slug, statement_slug, localised=False)
+    load = partial(_public_statement, campaign_slug, statement_slug, localised=False)
+    statement = pagecache.statement_to_sign((campaign_slug, statement_slug), load)
     form = None
     if statement.is_open:
         form = SignatureForm(request.POST, statement=statement)
