@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_URL": settings.SITE_URL}
+    return {"SITE_URL": settings.SITE_URL, "ORGANISER_SIGNUP_OPEN": settings.ORGANISER_SIGNUP_OPEN}
