@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "campaign",
+    "outbox",
     "petitions",
     "organisers",
     "events",
