@@ -6,19 +6,21 @@ and the language: the image is drawn again only when the bucket changes or the t
 on every signature. If the cache is unreachable the image is simply drawn for that request.
 """
 
+import functools
 import hashlib
 import io
 import logging
-import textwrap
 
 from django.core.cache import cache
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from fontpkg.pil import truetype
 from PIL import Image, ImageDraw, ImageFont
 
 from petitions.models import Campaign, Statement
+from petitions.translations import localise
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,7 @@ BACKGROUND = (179, 0, 27)  # the site's red (#b3001b)
 INK = (255, 255, 255)
 SOFT = (255, 214, 220)
 CACHE_SECONDS = 7 * 24 * 3600
+TITLE_LINES = 4
 
 
 def bucket(count: int) -> int:
@@ -37,42 +40,75 @@ def bucket(count: int) -> int:
     return count // step * step
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    # Pillow's bundled scalable font: no system fonts needed in the image or on CI.
-    return ImageFont.load_default(size=size)
+FONT_FAMILY = "Noto Sans"  # the fontpkg-noto-sans package: full Latin, Greek and Cyrillic
+ELLIPSIS = "…"
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+@functools.cache
+def font(size: int, weight: int = 400) -> ImageFont.FreeTypeFont:
+    # A font from a Python package, so cards look the same wherever pip installed the site
+    # (Pillow's own font has no "ó", "ñ", "£" or "—": they came out as boxes).
+    return truetype(FONT_FAMILY, size, weight=weight)
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, font, width: int) -> str:
+    """The longest start of text that fits with an ellipsis, cut after a word where one fits."""
+    if draw.textlength(text, font=font) <= width:
+        return text
+    words = text.split()
+    while len(words) > 1:
+        words.pop()
+        candidate = " ".join(words).rstrip(",;:.–—-") + ELLIPSIS
+        if draw.textlength(candidate, font=font) <= width:
+            return candidate
+    # One word longer than the line: cut it between letters.
+    word = words[0] if words else ""
+    while word and draw.textlength(word + ELLIPSIS, font=font) > width:
+        word = word[:-1]
+    return word + ELLIPSIS
+
+
+def wrap(draw: ImageDraw.ImageDraw, text: str, font, width: int, max_lines: int) -> list[str]:
+    """text in at most max_lines lines of at most width pixels; the last cut with "…" if it is long."""
     words, lines, line = text.split(), [], ""
-    for word in words:
+    for index, word in enumerate(words):
         candidate = f"{line} {word}".strip()
-        if draw.textlength(candidate, font=font) <= width or not line:
+        if draw.textlength(candidate, font=font) <= width:
             line = candidate
-        else:
+            continue
+        if line:
             lines.append(line)
-            line = word
+        line = word
+        if len(lines) == max_lines - 1:
+            # The last line gets the rest, cut to fit.
+            line = _fit(draw, " ".join(words[index:]), font, width)
+            break
+        line = _fit(draw, word, font, width)
     if line:
         lines.append(line)
-    if len(lines) > max_lines:
-        lines = lines[:max_lines]
-        lines[-1] = textwrap.shorten(lines[-1] + " …", width=max(10, len(lines[-1])), placeholder=" …")
-    return lines
+    return lines[:max_lines]
 
 
 def draw_card(kicker: str, title: str, figure: str, footer: str) -> bytes:
     image = Image.new("RGB", (WIDTH, HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     margin = 72
-    draw.text((margin, 60), kicker, font=_font(36), fill=SOFT)
-    title_font = _font(64)
-    y = 130
-    for line in _wrap(draw, title, title_font, WIDTH - 2 * margin, 4):
+    text_width = WIDTH - 2 * margin
+    kicker_font = font(36)
+    draw.text((margin, 60), _fit(draw, kicker, kicker_font, text_width), font=kicker_font, fill=SOFT)
+    title_font = font(54, 700)
+    y = 125
+    for line in wrap(draw, title, title_font, text_width, TITLE_LINES):
         draw.text((margin, y), line, font=title_font, fill=INK)
-        y += 78
+        y += 70
     if figure:
-        draw.text((margin, HEIGHT - 170), figure, font=_font(58), fill=INK)
+        figure_font = font(54, 700)
+        draw.text(
+            (margin, HEIGHT - 185), _fit(draw, figure, figure_font, text_width), font=figure_font, fill=INK
+        )
     draw.rectangle((0, HEIGHT - 16, WIDTH, HEIGHT), fill=INK)
-    draw.text((margin, HEIGHT - 80), footer, font=_font(30), fill=SOFT)
+    footer_font = font(30)
+    draw.text((margin, HEIGHT - 90), _fit(draw, footer, footer_font, text_width), font=footer_font, fill=SOFT)
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
     return out.getvalue()
@@ -94,7 +130,8 @@ def statement_key(statement: Statement) -> str:
 
 
 def statement_image(statement: Statement) -> tuple[bytes, str]:
-    """The statement's share image and its cache key (which doubles as its ETag)."""
+    """The statement's share image in the active language and its cache key (also its ETag)."""
+    statement = localise(statement)
     key = statement_key(statement)
     return _cached(
         key,
