@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint migrate demo worker beat web clean messages
+.PHONY: install run test lint migrate demo worker sender beat web clean messages
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -51,6 +51,10 @@ web: install
 
 worker: install
 	$(VENV)/bin/celery -A campaign worker --loglevel INFO
+
+# The outbox senders: Celery tasks on the "outbox" queue, one process per sender (OUTBOX_SENDERS).
+sender: install
+	$(VENV)/bin/celery -A campaign worker --queues outbox --concurrency 2 --loglevel INFO -n sender@%h
 
 beat: install
 	@mkdir -p var

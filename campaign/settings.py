@@ -388,3 +388,27 @@ MAIL_BATCH_SIZE = 50
 # Anonymous visitors get a copy of the statement page up to this many seconds old without a
 # database query (the total lags the tally by as much anyway). 0 in DEBUG: edits show at once.
 STATEMENT_PAGE_FRESH_SECONDS = 0 if DEBUG else 2
+
+
+# --- The outbox: how every email leaves the platform (outbox/) -----------------------------------
+# Senders are Celery tasks on the "outbox" queue (run a worker with `-Q outbox`); beat starts
+# OUTBOX_SENDERS of them every OUTBOX_SENDER_SECONDS, each sending for that long.
+OUTBOX_SENDERS = env.int("OUTBOX_SENDERS", default=2)
+OUTBOX_SENDER_SECONDS = env.float("OUTBOX_SENDER_SECONDS", default=60.0)
+# An idle sender looks for due mail this often (the signing request never wakes it: no broker there).
+OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.25)
+# A claimed row is the sender's for this long; if the sender dies it becomes claimable again after.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
+OUTBOX_BATCH_SIZE = 100
+# Temporary failures are retried after 30 s, 60 s, 120 s, ... at most an hour apart, 10 times.
+OUTBOX_RETRY_SECONDS = 30
+OUTBOX_RETRY_MAX_SECONDS = 3600
+OUTBOX_MAX_ATTEMPTS = 10
+# Embedded mode has no workers: mail is sent in-process right after the commit that enqueued it.
+OUTBOX_SEND_ON_COMMIT = not REDIS_URL
+CELERY_TASK_ROUTES = {"outbox.tasks.send_outbox": {"queue": "outbox"}}
+CELERY_BEAT_SCHEDULE["outbox-start-senders"] = {
+    "task": "outbox.tasks.start_senders",
+    "schedule": OUTBOX_SENDER_SECONDS,
+    "options": {"expires": OUTBOX_SENDER_SECONDS},
+}

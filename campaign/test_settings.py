@@ -20,3 +20,5 @@ os.environ.setdefault("SIGNING_MIN_FILL_SECONDS", "0")
 os.environ.setdefault("SIGNING_RATE_LIMITS_ENABLED", "0")
 SIGNING_MIN_FILL_SECONDS = float(os.environ["SIGNING_MIN_FILL_SECONDS"])
 SIGNING_RATE_LIMITS_ENABLED = os.environ["SIGNING_RATE_LIMITS_ENABLED"] == "1"
+# Unit tests send outbox mail in-process after each commit, whatever REDIS_URL says.
+OUTBOX_SEND_ON_COMMIT = True

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class OutboxConfig(AppConfig):
     name = "outbox"
     verbose_name = "Outbox"
+
+    def ready(self):
+        # Every app's emails.py registers its builders (outbox.registry).
+        autodiscover_modules("emails")

@@ -1,0 +1,190 @@
+"""Senders: claim due rows with a lease, build each message, send, mark it sent at once.
+
+Several senders (Celery tasks, on one host or many) run side by side: a claim takes rows with
+FOR UPDATE SKIP LOCKED and stamps them with the sender's lease, so no two senders hold a row at the
+same time. A sender that dies leaves its lease to expire, and the rows become claimable again.
+
+Each message is marked sent in its own commit right after the server accepted it. SMTP cannot make
+a send idempotent: a sender killed between the server's 250 and that commit resends the message
+(with the same Message-ID) once its lease expires. The commit per message keeps that window to one
+commit; `synchronous_commit = off` makes the commit cheap without widening it for a killed sender.
+"""
+
+import logging
+import os
+import socket
+import time
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from . import registry, transports
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+
+def new_sender_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def claim(owner: str, *, limit: int, channel: str = "email") -> list[OutboxMessage]:
+    """Lease up to `limit` due rows to `owner`, oldest due first. Rows another sender holds are skipped."""
+    now = timezone.now()
+    expires = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(channel=channel, status=OutboxMessage.Status.PENDING, due_at__lte=now)
+            .filter(Q(lease_expires_at__isnull=True) | Q(lease_expires_at__lte=now))
+            .order_by("due_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            lease_owner=owner, lease_expires_at=expires, attempts=F("attempts") + 1
+        )
+    return list(OutboxMessage.objects.filter(pk__in=ids, lease_owner=owner).order_by("due_at"))
+
+
+def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") -> int:
+    """Claim one batch and send it over one connection; return how many rows were claimed."""
+    rows = claim(owner, limit=limit or settings.OUTBOX_BATCH_SIZE, channel=channel)
+    if not rows:
+        return 0
+    transport = transports.TRANSPORTS[channel]()
+    # Stop early rather than send under a lease that may have passed to another sender.
+    stop_at = rows[0].lease_expires_at - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 4)
+    try:
+        for index, row in enumerate(rows):
+            if timezone.now() >= stop_at:
+                release(rows[index:], owner)
+                break
+            if not _send_one(row, transport):
+                release(rows[index + 1 :], owner)
+                break
+    finally:
+        transport.close()
+    return len(rows)
+
+
+def _send_one(row: OutboxMessage, transport) -> bool:
+    """Build and send one row and record the outcome. False: the connection is gone, stop the batch."""
+    try:
+        built = registry.get(row.kind)(row)
+    except DatabaseError:
+        raise
+    except Exception as exc:  # a builder bug must not stop the other messages of the batch
+        log.exception("outbox: building %s %s failed", row.kind, row.pk)
+        retry_later(row, f"build failed: {exc!r}")
+        return True
+    if built is None:
+        _finish(row, OutboxMessage.Status.DROPPED)
+        return True
+    try:
+        transport.send(row, built)
+    except transports.PermanentFailure as exc:
+        log.warning("outbox: %s %s refused for good: %s", row.kind, row.pk, exc)
+        _finish(row, OutboxMessage.Status.FAILED, error=str(exc))
+        return True
+    except transports.TemporaryFailure as exc:
+        log.warning("outbox: %s %s not sent, will retry: %s", row.kind, row.pk, exc)
+        retry_later(row, str(exc))
+        return not exc.connection_lost
+    mark_sent(row)
+    return True
+
+
+def mark_sent(row: OutboxMessage) -> None:
+    """Record that the server accepted the message, in a commit of its own, as soon as it did.
+
+    If the database is away (restarting) the mark is retried for as long as the lease lasts: giving
+    up would let the lease expire and the message go out a second time.
+    """
+    deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS
+    while True:
+        try:
+            with transaction.atomic():
+                if connection.vendor == "postgresql":
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET LOCAL synchronous_commit = off")
+                OutboxMessage.objects.filter(pk=row.pk).update(
+                    status=OutboxMessage.Status.SENT,
+                    sent_at=timezone.now(),
+                    lease_owner="",
+                    lease_expires_at=None,
+                    last_error="",
+                )
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            log.warning("outbox: database away while marking %s sent; trying again", row.pk)
+            connection.close()
+            time.sleep(0.5)
+
+
+def _finish(row: OutboxMessage, status: str, *, error: str = "") -> None:
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        status=status, last_error=error[:2000], lease_owner="", lease_expires_at=None
+    )
+
+
+def retry_later(row: OutboxMessage, error: str) -> None:
+    """Back off exponentially; after OUTBOX_MAX_ATTEMPTS the row fails with the last reason."""
+    if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        _finish(row, OutboxMessage.Status.FAILED, error=f"gave up after {row.attempts} attempts: {error}")
+        return
+    delay = min(settings.OUTBOX_RETRY_SECONDS * 2 ** (row.attempts - 1), settings.OUTBOX_RETRY_MAX_SECONDS)
+    OutboxMessage.objects.filter(pk=row.pk).update(
+        due_at=timezone.now() + timedelta(seconds=delay),
+        last_error=error[:2000],
+        lease_owner="",
+        lease_expires_at=None,
+    )
+
+
+def release(rows: list[OutboxMessage], owner: str) -> None:
+    """Hand back rows this sender claimed but did not try: claimable again at once, attempt not counted."""
+    if rows:
+        OutboxMessage.objects.filter(
+            pk__in=[r.pk for r in rows], lease_owner=owner, status=OutboxMessage.Status.PENDING
+        ).update(lease_owner="", lease_expires_at=None, attempts=F("attempts") - 1)
+
+
+def drain(channel: str = "email", owner: str = "") -> int:
+    """Send everything due now, then return (the embedded mode's in-process sender, and tests)."""
+    owner = owner or new_sender_id()
+    total = 0
+    while claimed := send_batch(owner, channel=channel):
+        total += claimed
+    return total
+
+
+def run(seconds: float, channel: str = "email") -> int:
+    """A sender's life: send batches while there is work, poll briefly while there is none.
+
+    Polling (not a wake-up message) is what keeps the signing request free of any broker round
+    trip; the poll is one indexed query every OUTBOX_POLL_SECONDS per idle sender.
+    """
+    owner = new_sender_id()
+    deadline = time.monotonic() + seconds
+    total = 0
+    while time.monotonic() < deadline:
+        try:
+            claimed = send_batch(owner, channel=channel)
+        except DatabaseError:
+            # PostgreSQL restarting: what this sender held comes back when its lease expires.
+            log.warning("outbox: database error in the sender; retrying", exc_info=True)
+            connection.close()
+            time.sleep(1)
+            continue
+        total += claimed
+        if not claimed:
+            time.sleep(settings.OUTBOX_POLL_SECONDS)
+    return total

@@ -1,0 +1,94 @@
+"""How a built message is delivered, per channel. "email" sends over one SMTP connection per batch.
+
+A transport raises PermanentFailure (never retried: SMTP 5xx, an invalid address) or
+TemporaryFailure (retried with backoff); `connection_lost` says the rest of the batch cannot go
+over this connection.
+"""
+
+import smtplib
+
+from django.conf import settings
+from django.core import mail
+
+from . import headers
+
+
+class PermanentFailure(Exception):
+    pass
+
+
+class TemporaryFailure(Exception):
+    def __init__(self, reason: str, *, connection_lost: bool = False):
+        super().__init__(reason)
+        self.connection_lost = connection_lost
+
+
+def _smtp_reason(code: int, text) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {text}"
+
+
+def _raise_for_code(code: int, reason: str):
+    if 500 <= code < 600:
+        raise PermanentFailure(reason)
+    raise TemporaryFailure(reason)
+
+
+def django_message(message, email) -> mail.EmailMultiAlternatives:
+    """The row and what its builder made, as one email with its headers: the only place they are set."""
+    result = mail.EmailMultiAlternatives(
+        email.subject,
+        email.text,
+        email.from_email or settings.DEFAULT_FROM_EMAIL,
+        [message.to],
+        headers={**headers.message_headers(message, email), **email.headers},
+    )
+    if email.html:
+        result.attach_alternative(email.html, "text/html")
+    for attachment in email.attachments:
+        result.attach(attachment.filename, attachment.content, attachment.mimetype)
+    return result
+
+
+class EmailTransport:
+    """Sends a batch over one connection of the default mailer (SMTP in production)."""
+
+    def __init__(self):
+        self.connection = mail.mailers.default
+        self.opened = False
+
+    def send(self, message, email) -> None:
+        outgoing = django_message(message, email)
+        try:
+            if not self.opened:
+                self.connection.open()
+                self.opened = True
+            self.connection.send_messages([outgoing])
+        except ValueError as exc:  # an address that cannot be sent to (CR/LF, non-ASCII local part)
+            raise PermanentFailure(f"invalid address: {exc}") from exc
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()))
+            _raise_for_code(code, _smtp_reason(code, text))
+        except smtplib.SMTPServerDisconnected as exc:
+            raise TemporaryFailure(f"disconnected: {exc}", connection_lost=True) from exc
+        except smtplib.SMTPResponseException as exc:
+            # The server answered (sender or data refused) and smtplib reset the session: it is usable.
+            _raise_for_code(exc.smtp_code, _smtp_reason(exc.smtp_code, exc.smtp_error))
+        except OSError as exc:  # includes the other SMTPExceptions: the connection is in doubt
+            raise TemporaryFailure(repr(exc), connection_lost=True) from exc
+
+    def close(self) -> None:
+        if self.opened:
+            try:
+                self.connection.close()
+            except (OSError, smtplib.SMTPException):
+                pass  # the messages are accepted or not already; a failed QUIT changes nothing
+
+
+TRANSPORTS = {"email": EmailTransport}
+
+
+def register(channel: str, transport_class) -> None:
+    """Another channel (webhooks): same claim, lease and retry machinery, another way to deliver."""
+    TRANSPORTS[channel] = transport_class

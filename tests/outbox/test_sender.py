@@ -1,0 +1,150 @@
+"""Senders: claim with a lease, send over one SMTP connection, mark each message as it is accepted."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from outbox import sender
+from outbox.models import OutboxMessage
+from outbox.services import enqueue
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _no_send_on_commit(settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False
+
+
+def note(to="ana@example.org", ref="1", **context):
+    return enqueue("tests.note", to, ref=ref, context=context)
+
+
+def test_it_sends_a_batch_over_one_smtp_connection(smtp):
+    for n in range(5):
+        note(to=f"p{n}@example.org", ref=n)
+
+    assert sender.send_batch("s1") == 5
+
+    assert smtp.sessions == 1
+    assert sorted(m["To"] for m in smtp.messages) == [f"p{n}@example.org" for n in range(5)]
+    assert OutboxMessage.objects.filter(status="sent", sent_at__isnull=False, lease_owner="").count() == 5
+
+
+def test_it_sends_text_and_html_with_a_message_id_from_the_row(smtp, settings):
+    settings.SITE_URL = "https://campaigns.example.net"
+    message = note(ref="42")
+
+    sender.drain()
+
+    delivered = smtp.messages[0]
+    assert delivered["Message-ID"] == f"<{message.uuid}@campaigns.example.net>"
+    assert delivered["Subject"] == "Note 42"
+    assert delivered.get_body(("plain",)).get_content().strip() == "Hello 42"
+    assert delivered.get_body(("html",)).get_content().strip() == "<p>Hello 42</p>"
+
+
+def test_it_fails_a_permanent_refusal_with_its_reason_and_never_retries(smtp):
+    refused = note(to="refused@example.org")
+    note(to="ana@example.org", ref="2")
+
+    sender.drain()
+    sender.drain()
+
+    refused.refresh_from_db()
+    assert refused.status == OutboxMessage.Status.FAILED
+    assert refused.last_error.startswith("550")
+    assert refused.attempts == 1
+    assert [m["To"] for m in smtp.messages] == ["ana@example.org"]  # the batch went on
+
+
+def test_it_backs_off_after_a_temporary_failure(smtp):
+    busy = note(to="busy@example.org")
+
+    sender.drain()
+
+    busy.refresh_from_db()
+    assert busy.status == OutboxMessage.Status.PENDING
+    assert busy.last_error.startswith("451")
+    assert busy.due_at > timezone.now() + timedelta(seconds=20)
+    assert sender.send_batch("s1") == 0  # not due again yet
+
+
+def test_it_fails_a_message_after_the_last_attempt(smtp, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 2
+    busy = note(to="busy@example.org")
+
+    for _ in range(2):
+        OutboxMessage.objects.filter(pk=busy.pk).update(due_at=timezone.now())
+        sender.drain()
+
+    busy.refresh_from_db()
+    assert busy.status == OutboxMessage.Status.FAILED
+    assert busy.last_error.startswith("gave up after 2 attempts: 451")
+
+
+def test_it_retries_later_when_the_mail_server_is_down(settings):
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": 9, "timeout": 2},
+        }
+    }
+    first, second = note(ref="1"), note(ref="2")
+
+    assert sender.send_batch("s1") == 2
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, first.attempts, first.due_at > timezone.now()) == ("pending", 1, True)
+    assert (second.attempts, second.lease_owner, second.due_at <= timezone.now()) == (0, "", True)
+
+
+def test_it_never_claims_a_row_under_another_senders_lease(smtp):
+    note()
+    held = sender.claim("s1", limit=10)
+
+    assert len(held) == 1
+    assert sender.claim("s2", limit=10) == []
+
+
+def test_it_claims_again_a_row_whose_sender_died(smtp):
+    message = note()
+    sender.claim("dead", limit=10)
+    OutboxMessage.objects.filter(pk=message.pk).update(lease_expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert sender.send_batch("s2") == 1
+
+    message.refresh_from_db()
+    assert (message.status, message.attempts) == ("sent", 2)
+    assert len(smtp.messages) == 1
+
+
+def test_it_drops_a_message_its_builder_no_longer_wants(smtp):
+    message = note(drop=True)
+
+    sender.drain()
+
+    message.refresh_from_db()
+    assert message.status == OutboxMessage.Status.DROPPED
+    assert smtp.messages == []
+
+
+def test_a_builder_error_delays_only_its_own_message(smtp):
+    broken = note(ref="1", explode=True)
+    note(to="bob@example.org", ref="2")
+
+    sender.drain()
+
+    broken.refresh_from_db()
+    assert broken.status == OutboxMessage.Status.PENDING
+    assert "builder bug" in broken.last_error
+    assert [m["To"] for m in smtp.messages] == ["bob@example.org"]
+
+
+def test_it_sends_nothing_before_it_is_due(smtp):
+    enqueue("tests.note", "ana@example.org", due_at=timezone.now() + timedelta(minutes=5))
+
+    assert sender.drain() == 0
+    assert smtp.messages == []
