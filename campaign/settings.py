@@ -25,6 +25,8 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# The platform's name, as account emails, their subjects and authenticator apps show it.
+SITE_NAME = env.str("SITE_NAME", default="Solidarity campaigns")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
@@ -185,7 +187,7 @@ elif _email["EMAIL_BACKEND"].endswith("console.EmailBackend"):
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _email_options = {"file_path": _email["EMAIL_FILE_PATH"]}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Solidarity campaigns <no-reply@localhost>")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Signing: how long a confirmation link stays valid, and how often one signature may be mailed.
@@ -226,7 +228,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_ADAPTER = "organisers.adapter.AccountAdapter"
 # allauth's login rate limits (ACCOUNT_RATE_LIMITS) stay at their defaults: never set it to False.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
-MFA_TOTP_ISSUER = "Solidarity campaigns"
+MFA_TOTP_ISSUER = SITE_NAME
 # Staff (moderators, admins) must have TOTP turned on before they can use admin or the dashboard.
 MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=True)
 # Anyone may create an organiser account; otherwise only people holding a valid invitation.

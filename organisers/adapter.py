@@ -4,6 +4,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 
+from . import site
 from .models import Invitation
 
 INVITATION_SESSION_KEY = "organisers.invitation"
@@ -33,14 +34,12 @@ class AccountAdapter(DefaultAccountAdapter):
         the worker only delivers it, with retries around SMTP.
         """
         from allauth.core import context as allauth_context
-        from django.contrib.sites.shortcuts import get_current_site
 
         from campaign.queue import enqueue_on_commit
 
         from .tasks import send_account_email
 
-        request = allauth_context.request
-        ctx = {"email": email, "current_site": get_current_site(request), "request": request, **context}
+        ctx = site.account_mail_context({"email": email, "request": allauth_context.request, **context})
         message = self.render_mail(template_prefix, email, ctx)
         html = next(
             (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
@@ -57,6 +56,9 @@ class AccountAdapter(DefaultAccountAdapter):
                 "headers": dict(message.extra_headers),
             },
         )
+
+    def format_email_subject(self, subject: str) -> str:
+        return f"[{settings.SITE_NAME}] {subject}"
 
     def is_open_for_signup(self, request) -> bool:
         if settings.ORGANISER_SIGNUP_OPEN:

@@ -1,3 +1,4 @@
+import pytest
 from django.core import mail
 
 
@@ -24,3 +25,74 @@ def test_it_answers_a_reset_for_an_unknown_address_the_same_way(client, db):
     response = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
 
     assert response.status_code == 302
+
+
+SITE = "https://campaigns.example.net"
+OTHER_HOST = "other.example.org"
+
+
+@pytest.fixture
+def other_allowed_host(settings):
+    """The site answers to a second host name, and SITE_URL names the public one."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, OTHER_HOST]
+    settings.SITE_URL = SITE
+    settings.SITE_NAME = "Solidarity campaigns"
+
+
+def _delivered(client, path, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(path, data, HTTP_HOST=OTHER_HOST)
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    return message, message.body + "".join(body for body, _type in message.alternatives)
+
+
+def test_it_links_a_password_reset_asked_with_another_host_to_site_url(
+    client, alice, other_allowed_host, django_capture_on_commit_callbacks
+):
+    message, text = _delivered(
+        client,
+        "/accounts/password/reset/",
+        {"email": "alice@example.org"},
+        django_capture_on_commit_callbacks,
+    )
+
+    assert f"{SITE}/accounts/password/reset/key/" in text
+    assert OTHER_HOST not in text
+    assert "example.com" not in text + message.subject
+    assert message.subject == "[Solidarity campaigns] Password Reset Email"
+
+
+def test_it_links_an_email_verification_asked_with_another_host_to_site_url(
+    client, db, settings, other_allowed_host, django_capture_on_commit_callbacks
+):
+    settings.ORGANISER_SIGNUP_OPEN = True
+    password = "a long and unusual passphrase 42"
+    message, text = _delivered(
+        client,
+        "/accounts/signup/",
+        {"email": "dora@example.org", "password1": password, "password2": password},
+        django_capture_on_commit_callbacks,
+    )
+
+    assert f"{SITE}/accounts/confirm-email/" in text
+    assert OTHER_HOST not in text
+    assert "example.com" not in text + message.subject
+    assert message.subject.startswith("[Solidarity campaigns] ")
+    assert "campaigns.example.net" in text  # the platform's address, where allauth names the site
+
+
+def test_it_links_the_unknown_account_email_to_site_url(
+    client, db, other_allowed_host, django_capture_on_commit_callbacks
+):
+    message, text = _delivered(
+        client,
+        "/accounts/password/reset/",
+        {"email": "nobody@example.org"},
+        django_capture_on_commit_callbacks,
+    )
+
+    assert OTHER_HOST not in text
+    assert "example.com" not in text + message.subject
+    assert f"{SITE}/accounts/" in text
