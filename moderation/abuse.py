@@ -15,12 +15,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
+from campaign.addresses import canonical_email
+
 log = logging.getLogger(__name__)
 
 HOLD_BLOCKED_EMAIL = "blocked email"
 HOLD_BLOCKED_DOMAIN = "blocked domain"
 HOLD_BLOCKED_IP = "blocked IP"
-HOLD_TOO_FAST = "too fast"
 HOLD_NO_FORM_TIME = "no form time"
 HOLD_IP_RATE = "IP rate limit"
 HOLD_DOMAIN_RATE = "domain rate limit"
@@ -95,7 +96,7 @@ def _block_rules() -> _Rules:
         emails, domains, networks = set(), set(), []
         for kind, value in BlockRule.objects.values_list("kind", "value"):
             if kind == BlockRule.Kind.EMAIL:
-                emails.add(value)
+                emails.add(canonical_email(value))
             elif kind == BlockRule.Kind.DOMAIN:
                 domains.add(value)
             elif kind == BlockRule.Kind.IP:

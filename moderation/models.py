@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.addresses import canonical_email
 from petitions.models import Signature, Statement
 
 
@@ -57,7 +58,8 @@ def normalize_rule(kind: str, value: str) -> str:
             validate_email(value)
         except ValidationError:
             raise ValidationError({"value": _("Enter a valid email address.")})
-        return value
+        # Signatures are screened by their canonical address, so "a.b+x@gmail.com" blocks "ab@gmail.com".
+        return canonical_email(value)
     if kind == BlockRule.Kind.DOMAIN:
         wildcard = value.startswith("*.")
         domain = value[2:] if wildcard else value

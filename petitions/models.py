@@ -187,8 +187,10 @@ class Signature(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.INDIVIDUAL)
     name = models.CharField(max_length=100)
+    # As typed: the address mailed.
     email = models.EmailField(max_length=254)
-    # Lower-cased and stripped: one signature per person per statement.
+    # Canonical (campaign.addresses: lower-cased, Gmail dots and +tags dropped): duplicates and
+    # the total are found by it, so one person has one signature per statement.
     email_normalized = models.CharField(max_length=254, editable=False)
     # The part after "@", for rate limits and the trending view.
     email_domain = models.CharField(max_length=254, blank=True, editable=False)

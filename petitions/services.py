@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from campaign.addresses import canonical_email
 from campaign.queue import enqueue_on_commit
 from moderation import abuse
 
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    """The canonical address duplicates are found by (see campaign.addresses)."""
+    return canonical_email(email)
 
 
 def hash_ip(ip: str) -> str:
