@@ -305,7 +305,7 @@ INSTALLED_APPS += ["moderation"]
 MIDDLEWARE.insert(0, "moderation.abuse.TrustedProxyMiddleware")
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0: the header is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-# A signing form sent back faster than this (seconds after it was rendered) is held for review.
+# A signing form sent back faster than this (seconds after it was rendered) is flagged for moderators.
 SIGNING_MIN_FILL_SECONDS = env.float("SIGNING_MIN_FILL_SECONDS", default=3.0)
 # Per statement, in Redis: "attempts/seconds" windows; over any of them the signature is held.
 # Modelled on the UK Parliament petitions site: a short burst, then a few more per five minutes.

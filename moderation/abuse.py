@@ -166,18 +166,26 @@ def form_started_token() -> str:
     return signing.dumps(int(time.time() * 1000), salt=_FORM_SALT)
 
 
-def fill_time_suspicion(token: str | None) -> str:
-    """A hold reason if the form came back faster than a person fills it in, or without its time."""
-    minimum = settings.SIGNING_MIN_FILL_SECONDS
-    if minimum <= 0:
-        return ""
+def fill_time(token: str | None) -> tuple[int | None, str]:
+    """How many milliseconds the form took to come back, and a hold reason if it had no valid time.
+
+    Speed alone never holds a signature (browser autofill sends a form back at once): it is kept
+    for moderators, who see signatures quicker than SIGNING_MIN_FILL_SECONDS flagged. A form
+    without its signed start time did not come from our page, which is a reason to hold.
+    """
     try:
         started_ms = int(signing.loads(token or "", salt=_FORM_SALT))
     except (signing.BadSignature, ValueError, TypeError):
-        return HOLD_NO_FORM_TIME
-    if time.time() * 1000 - started_ms < minimum * 1000:
-        return HOLD_TOO_FAST
-    return ""
+        if settings.SIGNING_MIN_FILL_SECONDS <= 0:
+            return None, ""
+        return None, HOLD_NO_FORM_TIME
+    return max(0, int(time.time() * 1000) - started_ms), ""
+
+
+def is_quick(fill_ms: int | None) -> bool:
+    """Whether a form came back sooner than a person usually fills it in (a signal, not a verdict)."""
+    minimum = settings.SIGNING_MIN_FILL_SECONDS
+    return minimum > 0 and fill_ms is not None and fill_ms < minimum * 1000
 
 
 # --- Rate limits ----------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -72,9 +73,15 @@ class SuspiciousFilter(admin.SimpleListFilter):
     parameter_name = "suspicious"
 
     def lookups(self, request, model_admin):
-        return [("held", _("Held for review now")), ("flagged", _("Flagged by the abuse checks"))]
+        return [
+            ("held", _("Held for review now")),
+            ("flagged", _("Flagged by the abuse checks")),
+            ("quick", _("Form sent back quickly")),
+        ]
 
     def queryset(self, request, queryset):
+        if self.value() == "quick":
+            return queryset.filter(fill_ms__lt=settings.SIGNING_MIN_FILL_SECONDS * 1000)
         if self.value() == "held":
             return queryset.filter(status=Signature.Status.HELD)
         if self.value() == "flagged":
@@ -91,6 +98,7 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
         "country",
         "status",
         "hold_reason",
+        "fill_ms",
         "listing",
         "notable",
         "statement",
@@ -130,6 +138,7 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
         "email_domain",
         "status",
         "hold_reason",
+        "fill_ms",
         "created_at",
         "confirmed_at",
         "consent_contact",
@@ -151,6 +160,7 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
         "statement",
         "status",
         "hold_reason",
+        "fill_ms",
         "kind",
         "name",
         "email",

@@ -205,6 +205,9 @@ class Signature(models.Model):
     notable = models.BooleanField(default=False, help_text=_("Feature at the top of the public list."))
     # Why the abuse checks held this signature for review; "" if they did not.
     hold_reason = models.CharField(max_length=40, blank=True, editable=False)
+    # Milliseconds between the form being shown and sent back: a signal for moderators only
+    # (quick is not held: autofill is quick). None when the form carried no valid start time.
+    fill_ms = models.PositiveIntegerField(_("fill time (ms)"), null=True, blank=True, editable=False)
     consent_contact = models.BooleanField(default=False)
     consent_text = models.TextField(blank=True, editable=False)
     consent_at = models.DateTimeField(null=True, blank=True, editable=False)

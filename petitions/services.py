@@ -70,7 +70,10 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
     ip_hash = hash_ip(info.ip)
     # Screened first so that every attempt counts against the rate limits.
     screened = abuse.screen(statement.pk, email_normalized, info.ip, ip_hash)
-    hold_reason = info.hold_reason or abuse.fill_time_suspicion(data.get("started")) or screened
+    # How fast the form came back is a signal for moderators, never a reason to hold on its own:
+    # browsers fill forms in at once, and the confirmation mail is what proves a real mailbox.
+    fill_ms, no_form_time = abuse.fill_time(data.get("started"))
+    hold_reason = info.hold_reason or no_form_time or screened
     is_org = data.get("kind") == Signature.Kind.ORGANISATION
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
@@ -80,6 +83,7 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
                 statement=statement,
                 status=Signature.Status.HELD if hold_reason else Signature.Status.PENDING,
                 hold_reason=hold_reason[:40],
+                fill_ms=fill_ms,
                 email=data["email"].strip(),
                 email_normalized=email_normalized,
                 email_domain=domain,

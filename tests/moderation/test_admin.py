@@ -295,3 +295,14 @@ def test_it_offers_the_approve_action_on_the_statement_admin(client, statement, 
 
     assert Statement.objects.get(pk=statement.pk).approved_at is not None
     assert AuditEntry.objects.get().actor_name == "root"
+
+
+def test_it_lists_signatures_whose_form_came_back_quickly(moderator_client, statement, settings):
+    settings.SIGNING_MIN_FILL_SECONDS = 3
+    SignatureFactory(statement=statement, name="Quick Quentin", fill_ms=300)
+    SignatureFactory(statement=statement, name="Patient Paula", fill_ms=30_000)
+
+    page = moderator_client.get(f"{SIGNATURES}?suspicious=quick")
+
+    assert b"Quick Quentin" in page.content
+    assert b"Patient Paula" not in page.content
