@@ -4,9 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: install run test lint migrate demo worker sender beat web clean messages
+.PHONY: install install-dev run test lint migrate demo worker sender beat web clean messages
 
-install: $(VENV)/.installed node_modules/.installed
+# Runtime packages only (requirements.txt): what `make run`, web, worker and beat need.
+install: $(VENV)/.installed
+
+# Plus the tests and tooling (requirements-dev.txt) and axe-core: what test, lint and bench need.
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 
 # axe-core for the accessibility browser tests (package.json). Skipped where npm is not installed:
 # those tests are then skipped too (or fail under CAMPAIGN_STRICT=1).
@@ -19,6 +23,10 @@ $(VENV)/.installed: requirements.txt
 	if [ ! -x $(PY) ]; then echo "Creating $(VENV) with $$python"; "$$python" -m venv $(VENV) || exit 1; fi
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
 # The embedded default: SQLite in var/, tasks in-process, emails printed in this terminal.
@@ -39,10 +47,10 @@ demo: migrate
 	$(PY) manage.py demo
 
 # Uses PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set, SQLite otherwise.
-test: install
+test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-lint: install
+lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
@@ -62,7 +70,7 @@ beat: install
 
 # Load figures for the signing path with this machine's ceilings, on loopback (see bench/run.py):
 # uses PostgreSQL and Redis on 127.0.0.1 (database campaign_bench, Redis db 9, both reset each run).
-bench: install
+bench: install-dev
 	$(PY) bench/run.py
 
 clean:
@@ -74,7 +82,7 @@ clean:
 # package) and redis-server on free loopback ports, and never touch running ones: DATABASE_URL and
 # REDIS_URL only switch on the tests that need services. Prints the figures (outage, duplicates).
 .PHONY: chaos
-chaos: install
+chaos: install-dev
 	CAMPAIGN_STRICT=1 DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/campaign_chaos} \
 	REDIS_URL=$${REDIS_URL:-redis://127.0.0.1:6379/14} $(PY) -m pytest tests/chaos -q -s -p no:cacheprovider
 

@@ -348,3 +348,53 @@ def test_readme_documents_every_variable_the_settings_read():
     readme = (ROOT / "README.md").read_text()
     documented = set(re.findall(r"^\| `([A-Z][A-Z0-9_]*)` \|", readme, re.M))
     assert documented == settings_env_names()
+
+
+def requirement_names(path: Path) -> set[str]:
+    """Distribution names in a requirements file, normalised (PEP 503), without `-r` includes."""
+    names = set()
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line and not line.startswith("-"):
+            name = re.split(r"[\[=<>!~ ;]", line, maxsplit=1)[0]
+            names.add(re.sub(r"[-_.]+", "-", name).lower())
+    return names
+
+
+TEST_TOOLS = {
+    "pytest",
+    "pytest-django",
+    "factory-boy",
+    "aiosmtpd",
+    "playwright",
+    "pyyaml",
+    "hypothesis",
+    "ruff",
+}
+
+
+def test_it_keeps_test_tools_out_of_the_runtime_requirements():
+    runtime = requirement_names(ROOT / "requirements.txt")
+    dev_file = ROOT / "requirements-dev.txt"
+
+    assert not runtime & TEST_TOOLS
+    assert TEST_TOOLS <= requirement_names(dev_file)
+    assert "-r requirements.txt" in dev_file.read_text().splitlines()
+
+
+def test_the_image_installs_only_the_runtime_requirements():
+    text = " ".join(rest for _, rest in dockerfile_instructions())
+
+    assert "requirements-dev" not in text
+    assert not re.search(r"pip install (?!-r requirements\.txt)", text)
+
+
+def test_make_run_installs_only_runtime_and_make_test_the_tools():
+    makefile = (ROOT / "Makefile").read_text()
+    prerequisites = dict(re.findall(r"^([\w-]+): ([^\n=]*)$", makefile, re.M))
+
+    assert prerequisites["run"] == "install"
+    assert prerequisites["install"] == "$(VENV)/.installed"
+    for target in ("test", "lint", "bench", "chaos"):
+        assert prerequisites[target] == "install-dev", target
+    assert "pip install --quiet -r requirements-dev.txt" in makefile
