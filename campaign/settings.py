@@ -173,6 +173,7 @@ TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 _email_options = {}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
+    _email["EMAIL_BACKEND"] = "campaign.mail.SMTPBackend"
     _email_options = {
         "host": _email["EMAIL_HOST"],
         "port": _email["EMAIL_PORT"],
@@ -189,6 +190,11 @@ elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# DKIM signing by the platform (all three set): the PEM private key (or a file holding it), the
+# selector and the domain of the DNS record `<selector>._domainkey.<domain>` with the public key.
+DKIM_PRIVATE_KEY = env.str("DKIM_PRIVATE_KEY", default="")
+DKIM_SELECTOR = env.str("DKIM_SELECTOR", default="")
+DKIM_DOMAIN = env.str("DKIM_DOMAIN", default="")
 
 # Signing: how long a confirmation link stays valid, and how often one signature may be mailed.
 CONFIRM_TOKEN_MAX_AGE = env.int("CONFIRM_TOKEN_MAX_AGE", default=30 * 24 * 3600)

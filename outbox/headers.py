@@ -1,19 +1,111 @@
-"""The headers every outgoing email gets, derived from its outbox row."""
+"""Headers written the way mail providers read them, and the bytes that go over SMTP.
 
+Providers read `List-Unsubscribe` without decoding it: Python's email library would turn a value
+longer than 78 characters with no space to fold at (a URL) into RFC 2047 encoded words, and Gmail
+and Outlook then show no unsubscribe button. `POLICY` writes that header as it is, folded only after
+the comma between two URIs (RFC 2369). Every other header keeps the library's folding.
+"""
+
+import email.message
+import email.policy
+import ipaddress
+import uuid
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
+ONE_CLICK = "List-Unsubscribe=One-Click"
+AUTO_SUBMITTED = "auto-generated"
+# Headers written verbatim (ASCII by construction: URIs in angle brackets).
+_VERBATIM = {"list-unsubscribe", "list-unsubscribe-post"}
+
+
+class _ProviderPolicy(email.policy.EmailPolicy):
+    def _fold(self, name, value, refold_binary=False):
+        if name.lower() not in _VERBATIM:
+            return super()._fold(name, value, refold_binary)
+        text = " ".join(str(value).split())
+        if not text.isascii():
+            raise ValueError(f"{name} must be ASCII: {text!r}")
+        # One URI per line: "<https://…>,\r\n <mailto:…>"; a single URI stays on one line.
+        return name + ": " + ("," + self.linesep + " ").join(text.split(", ")) + self.linesep
+
+
+# The SMTP policy (CRLF line ends) with the unsubscribe headers written verbatim.
+POLICY = _ProviderPolicy(linesep="\r\n")
+
+
+def as_bytes(message: email.message.Message) -> bytes:
+    """The message as it goes over SMTP, its unsubscribe headers unencoded."""
+    return message.as_bytes(policy=POLICY)
+
+
+def _is_domain_name(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return "." in host
+    return False
+
+
+def mail_domain() -> str:
+    """The domain Message-IDs are made on: SITE_URL's host, else the domain of DEFAULT_FROM_EMAIL.
+
+    An IP address or a bare host name (`localhost`) is no domain a filter trusts, so the sender's
+    domain is preferred then.
+    """
+    site_host = urlsplit(settings.SITE_URL).hostname or ""
+    if _is_domain_name(site_host):
+        return site_host
+    from_domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower()
+    if _is_domain_name(from_domain):
+        return from_domain
+    return site_host or from_domain or "localhost"
+
+
+def make_message_id(key: str | uuid.UUID | None = None) -> str:
+    """A Message-ID on the platform's domain; the same key (an outbox row's uuid) gives the same id."""
+    return f"<{key or uuid.uuid4()}@{mail_domain()}>"
+
 
 def message_id(message) -> str:
     """The Message-ID of an outbox row: the same on every attempt, so a resend is recognisably one message."""
-    domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<{message.uuid}@{domain}>"
+    return make_message_id(message.uuid)
+
+
+def list_unsubscribe(*uris: str) -> str:
+    """`<https://…>, <mailto:…>`: each URI in angle brackets, as RFC 2369 asks."""
+    for uri in uris:
+        if not uri.isascii() or any(c in uri for c in "<>, \r\n\t"):
+            raise ValueError(f"not a URI for List-Unsubscribe: {uri!r}")
+    return ", ".join(f"<{uri}>" for uri in uris if uri)
+
+
+def unsubscribe_headers(url: str) -> dict[str, str]:
+    """One-click unsubscribe (RFC 8058): the https link and the header that says a POST suffices."""
+    return {"List-Unsubscribe": list_unsubscribe(url), "List-Unsubscribe-Post": ONE_CLICK}
 
 
 def message_headers(message, email) -> dict[str, str]:
-    headers = {"Message-ID": message_id(message), "Auto-Submitted": "auto-generated"}
+    """Headers of an outbox row's mail: its stable Message-ID, Auto-Submitted, unsubscribe if any."""
+    headers = {"Message-ID": message_id(message), "Auto-Submitted": AUTO_SUBMITTED}
     if email.unsubscribe_url:
-        headers["List-Unsubscribe"] = f"<{email.unsubscribe_url}>"
-        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        headers.update(unsubscribe_headers(email.unsubscribe_url))
     return headers
+
+
+def complete(message: email.message.Message, extra_header_names=()) -> email.message.Message:
+    """Give a message about to be sent what every mail of the platform carries.
+
+    Every mail the platform sends is sent by itself (RFC 3834 `auto-generated`), so autoresponders
+    stay quiet. A Message-ID the caller did not choose is remade on the platform's domain: Django
+    makes it from the host's name (`localhost`, a container id), which filters hold against it.
+    """
+    names = {name.lower() for name in extra_header_names}
+    if "message-id" not in names:
+        del message["Message-ID"]
+        message["Message-ID"] = make_message_id()
+    if "auto-submitted" not in names and message["Auto-Submitted"] is None:
+        message["Auto-Submitted"] = AUTO_SUBMITTED
+    return message

@@ -1,4 +1,9 @@
+import base64
+from dataclasses import dataclass
+
 import factory
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
 
 from petitions.models import Campaign, Signature, Statement
@@ -40,3 +45,30 @@ class ConfirmedSignatureFactory(SignatureFactory):
     status = Signature.Status.CONFIRMED
     confirmed_at = factory.LazyFunction(timezone.now)
     mails_sent = 1
+
+
+@dataclass(frozen=True)
+class DkimKey:
+    """A DKIM key pair: the PEM private key and the TXT record a domain would publish for it."""
+
+    selector: str
+    domain: str
+    private_pem: str
+    dns_record: bytes
+
+    def dns(self, name: bytes, timeout: int = 5) -> bytes:
+        """dkimpy's DNS lookup, answered for this key's record only."""
+        return self.dns_record if name == f"{self.selector}._domainkey.{self.domain}.".encode() else b""
+
+
+def dkim_key(selector: str = "mail", domain: str = "campaign.example.org") -> DkimKey:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+    public = key.public_key().public_bytes(
+        serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    return DkimKey(selector, domain, private.decode(), b"v=DKIM1; k=rsa; p=" + base64.b64encode(public))

@@ -312,7 +312,7 @@ print(json.dumps({
     assert loaded["broker"] == "redis://redis:6379/0"
     assert loaded["cache"] == "campaign.cache.ResilientRedisCache"
     assert loaded["db"] == ["django.db.backends.postgresql", "postgres", 5432, "campaign"]
-    assert loaded["email"] == ["django.core.mail.backends.smtp.EmailBackend", "mailpit", 1025]
+    assert loaded["email"] == ["campaign.mail.SMTPBackend", "mailpit", 1025]
     assert loaded["site_url"] == "http://localhost:8000"
 
 

@@ -6,6 +6,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from outbox import headers
 from petitions.translations import localise
 
 from .tokens import make_unsubscribe_token
@@ -42,11 +43,7 @@ def update_message(update, to: str, *, signature=None, language: str = "", test:
         text,
         settings.DEFAULT_FROM_EMAIL,
         [to],
-        headers={
-            "List-Unsubscribe": f"<{link}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=headers.unsubscribe_headers(link),
     )
     message.attach_alternative(html, "text/html")
     return message

@@ -25,8 +25,12 @@ import uuid
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from tests.factories import DkimKey
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 30  # seconds for gunicorn or the worker to come up
@@ -114,6 +118,17 @@ class Mail:
     mail_from: str
     recipients: list[str]
     message: email.message.EmailMessage
+    # The bytes as the server received them: what providers read, before any parsing decodes them.
+    raw: bytes = b""
+
+    def raw_header(self, name: str) -> bytes:
+        """A header's bytes as sent (folding kept), e.g. b"<https://...>"; fails if it is absent."""
+        head = self.raw.split(b"\r\n\r\n", 1)[0]
+        match = re.search(
+            rb"^" + re.escape(name.encode()) + rb": ?([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", head, re.I | re.M
+        )
+        assert match, f"no {name} header in {head.decode(errors='replace')}"
+        return match.group(1)
 
     @property
     def subject(self) -> str:
@@ -146,7 +161,9 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self._changed:
-            self._mails.append(Mail(envelope.mail_from, list(envelope.rcpt_tos), message))
+            self._mails.append(
+                Mail(envelope.mail_from, list(envelope.rcpt_tos), message, envelope.original_content)
+            )
             self._changed.notify_all()
         return "250 Message accepted for delivery"
 
@@ -348,6 +365,8 @@ class Stack:
     web: Service
     worker: Service
     worker_name: str
+    # The key the stack signs its mail with (DKIM), and the domain of its From and Message-IDs.
+    dkim: "DkimKey"
 
 
 def _database_url(settings_dict: dict) -> str:
@@ -400,8 +419,10 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
     from django.db import connection
 
     from campaign.celery import app as celery_app
+    from tests.factories import dkim_key
 
     mailbox, smtp_port = smtp_mailbox
+    dkim = dkim_key()
     web_port = free_port()
     site_url = f"http://127.0.0.1:{web_port}"
     env = {
@@ -415,6 +436,11 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
         "CACHE_KEY_PREFIX": settings.CACHES["default"].get("KEY_PREFIX", "campaign-test"),
         "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}",
         "SITE_URL": site_url,
+        # The sender's domain, as in production: it names the Message-IDs (the site is an IP here).
+        "DEFAULT_FROM_EMAIL": f"Solidarity campaigns <no-reply@{dkim.domain}>",
+        "DKIM_PRIVATE_KEY": dkim.private_pem,
+        "DKIM_SELECTOR": dkim.selector,
+        "DKIM_DOMAIN": dkim.domain,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "PYTHONUNBUFFERED": "1",
     }
@@ -453,7 +479,7 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
 
         wait_until(web_ready, what="gunicorn to answer /healthz", timeout=START_TIMEOUT, interval=0.2)
         wait_until(worker_ready, what="the Celery worker to answer a ping", timeout=START_TIMEOUT)
-        yield Stack(site_url, mailbox, web, worker, node)
+        yield Stack(site_url, mailbox, web, worker, node, dkim)
     finally:
         for service in reversed(services):
             service.stop()

@@ -1,0 +1,105 @@
+"""Headers as providers read them: the bytes Django's SMTP backend would send, and the bytes ours sends."""
+
+import email.policy
+import re
+import uuid
+
+import pytest
+from django.core.mail import EmailMultiAlternatives, mailers
+
+from outbox import headers
+from tests.e2e.conftest import Mailbox, free_port
+
+UNSUBSCRIBE = "https://campaign.example.org/unsubscribe/" + "Ik1ZWFhNzc2LTg0ZjQtNDk" * 5 + "/"
+
+
+@pytest.fixture
+def smtp(settings):
+    """An SMTP server on a free port, and the platform's backend pointed at it."""
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "campaign.mail.SMTPBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+        }
+    }
+    settings.SITE_URL = "https://campaign.example.org"
+    settings.DEFAULT_FROM_EMAIL = "Solidarity campaigns <no-reply@mail.example.org>"
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+def send(**kwargs):
+    message = EmailMultiAlternatives(
+        kwargs.pop("subject", "Next steps"), "Hello", to=["ana@example.org"], **kwargs
+    )
+    message.attach_alternative("<p>Hello</p>", "text/html")
+    mailers.default.send_messages([message])
+
+
+def test_it_shows_what_the_stock_smtp_policy_does_to_a_long_unsubscribe_header():
+    # The problem this module exists for: the library encodes a long header it cannot fold.
+    message = EmailMultiAlternatives(
+        "s", "b", to=["a@example.org"], headers=headers.unsubscribe_headers(UNSUBSCRIBE)
+    )
+    assert b"=?utf-8?q?" in message.message(policy=email.policy.SMTP).as_bytes()
+
+
+def test_it_sends_list_unsubscribe_unencoded_byte_for_byte(smtp):
+    send(headers=headers.unsubscribe_headers(UNSUBSCRIBE))
+
+    [mail] = smtp.mails
+    assert f"List-Unsubscribe: <{UNSUBSCRIBE}>\r\n".encode() in mail.raw
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n" in mail.raw
+    assert b"=?" not in mail.raw_header("List-Unsubscribe")
+
+
+def test_it_folds_list_unsubscribe_only_after_the_comma():
+    value = headers.list_unsubscribe(UNSUBSCRIBE, "mailto:unsubscribe@campaign.example.org")
+    message = EmailMultiAlternatives("s", "b", to=["a@example.org"], headers={"List-Unsubscribe": value})
+
+    raw = headers.as_bytes(message.message(policy=headers.POLICY))
+
+    expected = f"List-Unsubscribe: <{UNSUBSCRIBE}>,\r\n <mailto:unsubscribe@campaign.example.org>\r\n"
+    assert expected.encode() in raw
+
+
+def test_it_refuses_a_uri_that_would_break_the_header():
+    with pytest.raises(ValueError):
+        headers.list_unsubscribe("https://campaign.example.org/u/>\r\nBcc: victim@example.org")
+
+
+def test_it_makes_message_ids_on_the_site_domain(smtp):
+    send()
+
+    [mail] = smtp.mails
+    assert re.fullmatch(rb"<[0-9a-f-]{36}@campaign\.example\.org>", mail.raw_header("Message-ID"))
+
+
+def test_it_keeps_a_message_id_the_caller_chose(smtp):
+    chosen = headers.make_message_id(uuid.UUID(int=7))
+    send(headers={"Message-ID": chosen})
+
+    [mail] = smtp.mails
+    assert mail.raw_header("Message-ID") == chosen.encode()
+    assert chosen == "<00000000-0000-0000-0000-000000000007@campaign.example.org>"
+
+
+def test_it_takes_the_sender_domain_when_the_site_has_an_ip_address(settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.DEFAULT_FROM_EMAIL = "Solidarity campaigns <no-reply@mail.example.org>"
+
+    assert headers.mail_domain() == "mail.example.org"
+
+
+def test_it_marks_every_mail_auto_generated(smtp):
+    send(subject="Confirm your signature")
+
+    [mail] = smtp.mails
+    assert mail.raw_header("Auto-Submitted") == b"auto-generated"
