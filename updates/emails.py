@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from outbox import headers
+from petitions.text import markdown_to_text
 from petitions.translations import localise
 
 from .tokens import make_unsubscribe_token
@@ -26,6 +27,7 @@ def update_message(update, to: str, *, signature=None, language: str = "", test:
     link = unsubscribe_url(signature)
     context = {
         "update": update,
+        "body_text": markdown_to_text(update.body),
         "statement": statement,
         "campaign": statement.campaign,
         "statement_url": absolute(statement.get_absolute_url()),
