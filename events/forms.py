@@ -6,6 +6,7 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from campaign.slugs import is_reserved, validate_not_reserved
 from moderation import abuse
 from petitions.signup import SignUpForm, clean_text
 
@@ -167,9 +168,12 @@ class EventForm(forms.ModelForm):
         return clean_text(self.cleaned_data["title"])
 
     def clean_slug(self):
-        slug = self.cleaned_data.get("slug") or slugify(self.cleaned_data.get("title") or "")[:50] or "event"
-        if slug == "new":  # the dashboard's "new event" page
-            slug = "new-event"
+        typed = self.cleaned_data.get("slug")
+        if typed:
+            validate_not_reserved(typed)  # a clear error next to the field
+        slug = typed or slugify(self.cleaned_data.get("title") or "")[:50] or "event"
+        if is_reserved(slug):  # made from a title such as "New" or "Events": never a page of the site
+            slug = f"{slug}-event"
         taken = Event.objects.filter(campaign_id=self.instance.campaign_id, slug=slug).exclude(
             pk=self.instance.pk
         )

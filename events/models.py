@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.slugs import ReservedSlugMixin
 from petitions.models import Campaign
 from petitions.text import render_markdown
 
@@ -49,7 +50,7 @@ class EventQuerySet(models.QuerySet):
         return self.filter(ends_at__gt=timezone.now()).order_by("starts_at")
 
 
-class Event(models.Model):
+class Event(ReservedSlugMixin, models.Model):
     class Kind(models.TextChoices):
         ONLINE = "online", _("Online")
         IN_PERSON = "in_person", _("In person")

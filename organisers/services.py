@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaign.queue import enqueue_on_commit
+from campaign.slugs import free_slug
 from petitions.models import Campaign, Statement
 
 from .models import Invitation, Membership, Role
@@ -134,12 +135,11 @@ def needs_approval(user) -> bool:
 
 
 def unique_statement_slug(campaign: Campaign, title: str) -> str:
-    base = slugify(title)[:50] or "statement"
-    slug, n = base, 2
-    while Statement.objects.filter(campaign=campaign, slug=slug).exists():
-        slug = f"{base}-{n}"
-        n += 1
-    return slug
+    """A slug from the title, free in this campaign and never one of the site's own path segments."""
+    return free_slug(
+        slugify(title)[:50] or "statement",
+        lambda slug: Statement.objects.filter(campaign=campaign, slug=slug).exists(),
+    )
 
 
 def create_statement(campaign: Campaign, statement: Statement, author) -> Statement:

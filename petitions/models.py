@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from campaign.slugs import ReservedSlugMixin
+
 from .text import render_markdown
 
 
@@ -19,7 +21,7 @@ class CampaignQuerySet(models.QuerySet):
         )
 
 
-class Campaign(models.Model):
+class Campaign(ReservedSlugMixin, models.Model):
     slug = models.SlugField(max_length=60, unique=True)
     title = models.CharField(max_length=200)
     summary = models.TextField(max_length=2000, blank=True)
@@ -45,7 +47,7 @@ class StatementQuerySet(models.QuerySet):
         return self.filter(approved_at__isnull=True)
 
 
-class Statement(models.Model):
+class Statement(ReservedSlugMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         OPEN = "open", _("Open")

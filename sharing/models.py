@@ -10,20 +10,28 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from campaign.slugs import validate_not_reserved
 from events.models import Event
 from petitions.models import Campaign, Statement
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$", re.IGNORECASE)
-# Paths under /s/ that must keep meaning nothing, so a future page cannot be shadowed.
-RESERVED = frozenset({"admin", "api", "static", "media", "embed", "new"})
+# Paths under /s/ kept free for pages the site may add, beside every segment it routes today.
+RESERVED = frozenset({"api", "media", "new"})
 
 
 def validate_short_slug(value: str) -> None:
-    if not SLUG_RE.fullmatch(value or "") or (value or "").lower() in RESERVED:
+    if not SLUG_RE.fullmatch(value or ""):
         raise ValidationError(
             _("Use 1–60 letters, digits and hyphens, not starting or ending with a hyphen."),
             code="invalid",
         )
+    if value.lower() in RESERVED:
+        raise ValidationError(
+            _("“%(slug)s” is the address of one of the site's own pages. Choose another."),
+            code="reserved",
+            params={"slug": value},
+        )
+    validate_not_reserved(value)
 
 
 class ShortLink(models.Model):

@@ -289,3 +289,20 @@ def test_check_in_works_only_for_this_events_attendees(as_bob, event, campaign):
     other = AttendeeFactory(event=EventFactory(campaign=campaign))
 
     assert as_bob.post(f"{BASE}rally/check-in/{other.uuid}/").status_code == 404
+
+
+@pytest.mark.parametrize("slug", ["new", "check-in", "edit", "es"])
+def test_it_refuses_an_address_the_site_uses_next_to_the_field(as_bob, slug):
+    response = as_bob.post(BASE + "new/", form_data(slug=slug))
+
+    assert response.status_code == 400
+    assert "is the address of one of the site&#x27;s own pages" in response.content.decode()
+    assert not Event.objects.exists()
+
+
+def test_it_makes_an_address_of_its_own_from_a_title_the_site_uses(as_bob):
+    response = as_bob.post(BASE + "new/", form_data(title="New"))
+
+    assert response.status_code == 303
+    assert Event.objects.get().slug == "new-event"
+    assert as_bob.get(f"{BASE}new-event/").status_code == 200

@@ -159,3 +159,16 @@ def test_it_hides_unapproved_statements_from_the_public_site(client, campaign, s
 
     assert client.get(statement.get_absolute_url()).status_code == 404
     assert not Statement.objects.public().exists()
+
+
+def test_a_statement_titled_like_a_page_of_the_site_gets_a_slug_of_its_own(
+    as_bob, client, campaign, settings
+):
+    settings.ORGANISER_CONTENT_NEEDS_APPROVAL = False
+
+    as_bob.post(reverse("organisers:statement_create", args=[campaign.slug]), _statement_data(title="Events"))
+
+    statement = Statement.objects.get(title="Events")
+    assert statement.slug == "events-2"
+    for page in ("", "check-your-email/", "signatories/"):
+        assert client.get(f"/c/{campaign.slug}/events-2/{page}").status_code == 200, page

@@ -84,3 +84,12 @@ def test_outsiders_get_404(as_charlie, statement, method, path):
 
     assert response.status_code == 404
     assert list(ShortLink.objects.values_list("slug", flat=True)) == ["peru"]
+
+
+@pytest.mark.parametrize("slug", ["events", "dashboard", "admin", "es"])
+def test_a_short_link_the_site_uses_is_refused_next_to_the_field(as_bob, statement, slug):
+    response = as_bob.post(f"{PAGE}links/", {"slug": slug})
+
+    assert response.status_code == 400
+    assert "is the address of one of the site&#x27;s own pages" in response.content.decode()
+    assert not ShortLink.objects.exists()
