@@ -1,11 +1,13 @@
 """What a fighting fund does: record, change and void donations (audited), tally, and show totals."""
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.numbers import format_currency
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -30,17 +32,41 @@ DONATION_FIELDS = ("amount", "received_on", "method", "reference", "donor_name")
 def format_money(amount: Decimal, currency: str, language: str | None = None) -> str:
     """An amount for people reading `language` (the active one by default).
 
-    Babel (CLDR data) knows each currency's symbol in each language and where it goes: £3,526 in
-    English, 3.526 GBP and 3.526 € in Spanish. Django's number formatting only knows digit
+    Babel (CLDR data) knows where each language puts the symbol and its separators: £3,526 in
+    English, 3.526 £ and 3.526 € in Spanish. Django's number formatting only knows digit
     separators, not currencies. Whole amounts are shown without pence, as appeals usually are.
     """
     locale = _locale(language or translation.get_language() or settings.LANGUAGE_CODE)
+    pattern = locale.currency_formats["standard"].pattern
     if amount == amount.to_integral_value():
-        pattern = locale.currency_formats["standard"].pattern
         # The locale's own pattern without its decimals: "¤#,##0.00" -> "¤#,##0".
-        whole = pattern.replace(".00", "").replace(",00", "")
-        return format_currency(amount, currency, format=whole, locale=locale, currency_digits=False)
-    return format_currency(amount, currency, locale=locale)
+        pattern = pattern.replace(".00", "").replace(",00", "")
+    symbol = _symbol(currency, str(locale)).replace("'", "")
+    pattern = pattern.replace("¤", f"'{symbol}'")
+    digits = amount != amount.to_integral_value()
+    return format_currency(amount, currency, format=pattern, locale=locale, currency_digits=digits)
+
+
+@functools.cache
+def _symbol(currency: str, locale_id: str) -> str:
+    """The currency's symbol for this language, or its symbol at home where the language has none.
+
+    CLDR's Spanish has no symbol of its own for the pound ("GBP"); the symbol the UK uses (CLDR's
+    narrow symbol, which Babel does not carry) is what a reader expects beside the English page.
+    """
+    own = Locale.parse(locale_id).currency_symbols.get(currency, currency)
+    if own != currency:
+        return own
+    territories = get_global("territory_currencies")
+    for territory, spans in sorted(territories.items()):
+        if any(code == currency and end is None for code, _start, end, *_rest in spans):
+            try:
+                home = Locale.parse(f"und_{territory}").currency_symbols.get(currency, currency)
+            except (UnknownLocaleError, ValueError):
+                continue
+            if home != currency:
+                return home
+    return currency
 
 
 def _locale(language: str) -> Locale:

@@ -1,5 +1,6 @@
-"""English and Spanish: the language comes from the browser, the visitor can change it, and signers'
-emails follow the language they signed in. Statements can carry their text in several languages."""
+"""English and Spanish: public pages carry their language in the URL (/es/…, English without a
+prefix), the visitor can change it and stay on the page, and signers' emails follow the language
+they signed in. Statements can carry their text in several languages."""
 
 import ast
 import gettext
@@ -25,8 +26,8 @@ def translated(statement):
     return statement
 
 
-def test_a_spanish_browser_gets_the_page_in_spanish(client, statement):
-    response = client.get(statement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es-PE,es;q=0.9,en;q=0.5")
+def test_the_spanish_url_gives_the_page_in_spanish_whatever_the_browser(client, statement):
+    response = client.get("/es" + statement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-GB")
 
     html = response.content.decode()
     assert '<html lang="es">' in html
@@ -34,21 +35,54 @@ def test_a_spanish_browser_gets_the_page_in_spanish(client, statement):
     assert "Your name" not in html
 
 
-def test_an_english_browser_gets_english(client, statement):
-    html = client.get(statement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+def test_the_unprefixed_url_is_english_even_for_a_spanish_browser(client, statement):
+    client.cookies["django_language"] = "es"
+
+    html = client.get(statement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
 
     assert '<html lang="en">' in html
     assert "Your name" in html
 
 
-def test_the_language_switch_is_remembered(client, statement):
-    response = client.post("/i18n/setlang/", {"language": "es", "next": statement.get_absolute_url()})
-    assert response.status_code == 302
+def test_links_on_a_spanish_page_stay_in_spanish(client, statement):
+    with translation.override("es"):
+        assert statement.get_absolute_url() == "/es/c/peru/statement/"
 
-    html = client.get(statement.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en-GB").content.decode()
+    html = client.get("/es/c/peru/statement/").content.decode()
+
+    assert 'action="/es/c/peru/statement/"' in html
+    assert 'href="/es/c/peru/"' in html
+
+
+def test_the_page_names_its_other_language_with_hreflang(client, statement, settings):
+    html = client.get("/es/c/peru/statement/").content.decode()
+
+    assert f'<link rel="alternate" hreflang="en" href="{settings.SITE_URL}/c/peru/statement/">' in html
+    assert f'<link rel="alternate" hreflang="es" href="{settings.SITE_URL}/es/c/peru/statement/">' in html
+    assert f'<link rel="alternate" hreflang="x-default" href="{settings.SITE_URL}/c/peru/statement/">' in html
+
+
+def test_the_language_switch_links_to_the_same_page_keeping_its_query(client, statement):
+    html = client.get("/c/peru/statement/signatories/?q=Rosa").content.decode()
+
+    assert 'href="/es/c/peru/statement/signatories/?q=Rosa" hreflang="es"' in html
+    assert 'href="/c/peru/statement/signatories/?q=Rosa" hreflang="en"' in html
+
+
+def test_the_dashboard_follows_the_language_cookie(client, statement):
+    client.cookies["django_language"] = "es"
+
+    html = client.get("/accounts/login/").content.decode()
 
     assert '<html lang="es">' in html
-    assert "Firmar" in html
+    assert 'name="next"' in html  # the switch there is the cookie form
+
+
+def test_the_cookie_switch_takes_a_public_page_to_its_spanish_url(client, statement):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": statement.get_absolute_url()})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/es/c/peru/statement/"
 
 
 def test_signing_in_spanish_sends_the_confirmation_in_spanish(
@@ -56,13 +90,15 @@ def test_signing_in_spanish_sends_the_confirmation_in_spanish(
 ):
     data = {"name": "Rosa", "email": "rosa@example.pe", "country": "PE", "kind": "individual"}
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(statement.get_absolute_url(), data, HTTP_ACCEPT_LANGUAGE="es")
+        response = client.post("/es" + statement.get_absolute_url(), data)
 
     assert response.status_code == 303
+    assert response["Location"] == "/es/c/peru/statement/check-your-email/"
     (message,) = mail.outbox
     assert "Estimada" in message.body or "Hola" in message.body
     assert message.subject.startswith("Confirme su firma")
-    assert "/withdraw/" in message.body
+    assert "/es/withdraw/" in message.body
+    assert "/es/confirm/" in message.body
 
 
 def test_the_signers_language_wins_over_the_language_of_whoever_sends(statement):
@@ -81,9 +117,9 @@ def test_a_spanish_visitor_reads_the_statement_in_spanish_with_the_same_total(cl
     ConfirmedSignatureFactory(statement=translated)
     services.tally(translated.pk)
 
-    spanish = client.get(translated.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="es").content.decode()
-    english = client.get(translated.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    count = client.get(translated.get_absolute_url() + "count.json", HTTP_ACCEPT_LANGUAGE="es").json()
+    spanish = client.get("/es/c/peru/statement/").content.decode()
+    english = client.get("/c/peru/statement/").content.decode()
+    count = client.get("/es/c/peru/statement/count.json").json()
 
     assert "Democracia para el Perú" in spanish and "<strong>firmantes</strong>" in spanish
     assert "Democracy for Peru" in english and "firmantes" not in english
@@ -169,7 +205,7 @@ def test_the_demo_statement_reads_in_spanish(client, db):
 
     call_command("demo", stdout=StringIO())
 
-    html = client.get("/c/democracy-now/solidarity-statement/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    html = client.get("/es/c/democracy-now/solidarity-statement/").content.decode()
 
     assert "Alto a la represión: democracia ya" in html
     assert "Exigimos:" in html

@@ -23,9 +23,16 @@ def test_it_formats_euros_for_spanish_readers():
     assert format_money(Decimal("14474.50"), "EUR", "es") == "14.474,50\xa0€"
 
 
-def test_it_names_pounds_by_code_for_spanish_readers():
-    # CLDR: "£" is ambiguous in Spanish-speaking countries, so Spanish shows the code.
-    assert format_money(Decimal("3526"), "GBP", "es") == "3.526\xa0GBP"
+def test_it_shows_the_pound_sign_to_spanish_readers_in_the_spanish_format():
+    # CLDR's Spanish has no symbol of its own for the pound: the UK's is used, placed as Spanish does.
+    assert format_money(Decimal("3526"), "GBP", "es") == "3.526\xa0£"
+    assert format_money(Decimal("14474.50"), "GBP", "es") == "14.474,50\xa0£"
+
+
+def test_it_shows_a_currency_s_home_symbol_where_the_language_has_none():
+    assert format_money(Decimal("3526"), "PEN", "en") == "S/3,526"
+    assert format_money(Decimal("3526"), "PEN", "es") == "3.526\xa0S/"
+    assert format_money(Decimal("10"), "USD", "es") == "10\xa0US$"
 
 
 def test_it_falls_back_to_the_site_language_for_an_unknown_one():
