@@ -47,9 +47,11 @@ INSTALLED_APPS = [
     "petitions",
     "organisers",
     "events",
+    "monitoring",
 ]
 
 MIDDLEWARE = [
+    "monitoring.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -294,7 +296,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -421,3 +423,17 @@ CELERY_BEAT_SCHEDULE["outbox-start-senders"] = {
     "schedule": OUTBOX_SENDER_SECONDS,
     "options": {"expires": OUTBOX_SENDER_SECONDS},
 }
+
+
+# --- Operations: probes, errors, logs, metrics (monitoring/) -------------------------------------
+# Beat queues a heartbeat this often; a worker records it in Redis for /readyz.
+HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=30.0)
+CELERY_BEAT_SCHEDULE["monitoring-heartbeat"] = {
+    "task": "monitoring.tasks.heartbeat",
+    "schedule": HEARTBEAT_SECONDS,
+    "options": {"expires": HEARTBEAT_SECONDS},
+}
+# /readyz fails when the last heartbeat is older than this (beat or every worker stopped) ...
+READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=120)
+# ... or when a mail has been due and unsent for longer than this (senders stopped or too slow).
+READYZ_MAIL_MAX_AGE = env.int("READYZ_MAIL_MAX_AGE", default=900)

@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from monitoring import views as monitoring_views
+
 from . import views
 from .i18n import language_patterns
 
 # Pages whose URL carries no language: they follow the visitor's choice (cookie) or browser.
 language_neutral = [
-    path("healthz", views.healthz, name="healthz"),
+    path("healthz", monitoring_views.healthz, name="healthz"),
+    path("readyz", monitoring_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("organisers.urls")),

@@ -1,7 +1,6 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
-from django.views.decorators.cache import never_cache
 
 from petitions.models import Campaign
 
@@ -9,11 +8,6 @@ from petitions.models import Campaign
 def home(request):
     campaigns = Campaign.objects.with_open_statements()
     return render(request, "home.html", {"campaigns": campaigns})
-
-
-@never_cache
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
 
 
 def bad_request(request, exception=None):

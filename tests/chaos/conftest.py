@@ -471,6 +471,7 @@ def chaos_stack(own_postgres, own_redis, slow_mailbox, tmp_path_factory):
             "TALLY_INTERVAL_SECONDS": "1",
             "SWEEP_MAIL_AFTER_SECONDS": "4",
             "SWEEP_INTERVAL_SECONDS": "2",
+            "HEARTBEAT_SECONDS": "1",
             # Every request comes from 127.0.0.1 at machine speed: no abuse controls here.
             "SIGNING_RATE_LIMITS_ENABLED": "0",
             "SIGNING_MIN_FILL_SECONDS": "0",
