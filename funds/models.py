@@ -145,12 +145,17 @@ class Donation(models.Model):
         editable=False,
     )
     void_reason = models.TextField(max_length=1000, blank=True, editable=False)
+    # When this donation last changed; kept by a database trigger (api.sync), like Signature's.
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
     # False while a change to this donation is not yet reflected in fund.raised.
     tallied = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-received_on", "-created_at"]
-        indexes = [models.Index(fields=["fund"], condition=Q(tallied=False), name="donation_untallied")]
+        indexes = [
+            models.Index(fields=["fund"], condition=Q(tallied=False), name="donation_untallied"),
+            models.Index(fields=["fund", "modified_at", "uuid"], name="donation_sync"),
+        ]
 
     def __str__(self):
         return f"{self.amount} {self.fund.currency} ({self.get_method_display()}, {self.received_on})"

@@ -53,6 +53,8 @@ class Statement(ReservedSlugMixin, models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
+    # The public id in the organisers' API (slugs can be changed by organisers).
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="statements")
     slug = models.SlugField(max_length=60)
     title = models.CharField(max_length=200)
@@ -183,6 +185,7 @@ class Signature(models.Model):
         SHORT_LINK = "shortlink", _("Short link")
         EMBED = "embed", _("Embedded widget")
         PAPER = "paper", _("Paper (imported)")
+        API = "api", _("Organisers' API")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="signatures")
@@ -220,6 +223,10 @@ class Signature(models.Model):
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     user_agent = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When what the organisers' API shows of this signature last changed. A database trigger sets it
+    # on every UPDATE of those columns (api.sync), so no path that changes a signature (moderation,
+    # privacy, updates, the admin) can forget it: API clients sync with `modified_date gt …`.
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by the tally once this confirmation is in statement.signature_count.
     counted = models.BooleanField(default=False, editable=False)
@@ -260,6 +267,12 @@ class Signature(models.Model):
                 name="signature_public_listing",
             ),
             models.Index(fields=["created_at"], condition=Q(listing="pending"), name="signature_listing_due"),
+            # The organisers' API pages through a statement's signatures in this order (keyset).
+            models.Index(
+                fields=["statement", "modified_at", "uuid"],
+                condition=Q(status="confirmed"),
+                name="signature_sync",
+            ),
         ]
 
     def __str__(self):

@@ -52,10 +52,13 @@ class RequestInfo:
     source: str = ""
     # A reason to hold the signature for review that the caller found already.
     hold_reason: str = ""
+    # The organisers' API vouches that the person signed in front of them (a stall, a paper form):
+    # the signature is confirmed at once and no confirmation mail is sent. The abuse checks still apply.
+    confirmed_offline: bool = False
 
 
-def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
-    """Store a pending signature and queue its confirmation email.
+def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | None:
+    """Store a pending signature and queue its confirmation email; return it (None if nothing new).
 
     If this email already signed the statement nothing new is stored: the existing signature is
     mailed again (a fresh confirmation link while pending, "you have already signed" once
@@ -72,8 +75,11 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
     screened = abuse.screen(statement.pk, email_normalized, info.ip, ip_hash)
     # How fast the form came back is a signal for moderators, never a reason to hold on its own:
     # browsers fill forms in at once, and the confirmation mail is what proves a real mailbox.
-    fill_ms, no_form_time = abuse.fill_time(data.get("started"))
+    # A client of the organisers' API sends no rendered form, so it has no fill time at all.
+    api = info.source == Signature.Source.API
+    fill_ms, no_form_time = (None, "") if api else abuse.fill_time(data.get("started"))
     hold_reason = info.hold_reason or no_form_time or screened
+    offline = info.confirmed_offline and not hold_reason
     is_org = data.get("kind") == Signature.Kind.ORGANISATION
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
@@ -81,7 +87,9 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
         with transaction.atomic():
             signature = Signature.objects.create(
                 statement=statement,
-                status=Signature.Status.HELD if hold_reason else Signature.Status.PENDING,
+                status=Signature.Status.HELD
+                if hold_reason
+                else (Signature.Status.CONFIRMED if offline else Signature.Status.PENDING),
                 hold_reason=hold_reason[:40],
                 fill_ms=fill_ms,
                 email=data["email"].strip(),
@@ -108,13 +116,20 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> None:
                 ip_hash=ip_hash,
                 user_agent=info.user_agent[:300],
                 created_at=now,
-                mails_requested=0 if hold_reason else 1,
+                confirmed_at=now if offline else None,
+                mails_requested=0 if hold_reason or offline else 1,
             )
-            if not hold_reason:
+            if not hold_reason and not offline:
                 enqueue_on_commit(_send_task(), signature.pk)
+            if offline and settings.TALLY_ON_CONFIRM:
+                from .tasks import tally_statement
+
+                enqueue_on_commit(tally_statement, statement.pk)
     except IntegrityError:
-        if not hold_reason:
+        if not hold_reason and not offline:
             _request_another_mail(statement, email_normalized)
+        return None
+    return signature
 
 
 def _request_another_mail(statement: Statement, email_normalized: str) -> None:
