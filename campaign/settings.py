@@ -437,3 +437,12 @@ CELERY_BEAT_SCHEDULE["monitoring-heartbeat"] = {
 READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=120)
 # ... or when a mail has been due and unsent for longer than this (senders stopped or too slow).
 READYZ_MAIL_MAX_AGE = env.int("READYZ_MAIL_MAX_AGE", default=900)
+
+
+# --- The organisers' API (OSDI 1.1) and its keys ---------------------------------------------------
+# "ninja" only for its bundled Swagger UI files: the browsable schema page loads nothing from a CDN.
+INSTALLED_APPS += ["ninja", "api"]
+# Logs every request made with an API key (after the answer, so with its status).
+MIDDLEWARE.append("api.middleware.KeyUseLogMiddleware")
+# Largest page a client may ask for with per_page; OSDI's default page is 25.
+API_MAX_PER_PAGE = 500

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from api.urls import api_urls
 from monitoring import views as monitoring_views
 
 from . import views
@@ -14,6 +15,8 @@ language_neutral = [
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("organisers.urls")),
     path("dashboard/", include("funds.urls")),
+    *api_urls,
+    path("", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 # Public pages carry their language in the URL (/es/c/peru/; English without a prefix), so a link
