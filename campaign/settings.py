@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "monitoring.middleware.ProbeMiddleware",
+    "monitoring.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -300,13 +301,29 @@ if not DEBUG:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Logs go to stderr; with LOG_JSON, one JSON object per line with the request id (or Celery task
+# id), plus one line per request (method, route pattern, status, duration) for log pipelines.
+LOG_JSON = env.bool("LOG_JSON", default=False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "monitoring.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "monitoring.logs.JsonLogFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_JSON else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "monitoring.requests": {"level": "INFO" if LOG_JSON else "WARNING"},
+    },
 }
+# The worker keeps these handlers instead of installing its own plain ones.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON
 
 # --- Moderation and abuse controls ----------------------------------------------------------------
 INSTALLED_APPS += ["moderation"]
@@ -437,6 +454,16 @@ CELERY_BEAT_SCHEDULE["monitoring-heartbeat"] = {
 READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=120)
 # ... or when a mail has been due and unsent for longer than this (senders stopped or too slow).
 READYZ_MAIL_MAX_AGE = env.int("READYZ_MAIL_MAX_AGE", default=900)
+# Errors go to Sentry when SENTRY_DSN is set, without signers' emails or IPs (monitoring/sentry.py).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from monitoring.sentry import init as init_sentry
+
+    init_sentry(
+        SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
 
 
 # --- The organisers' API (OSDI 1.1) and its keys ---------------------------------------------------
