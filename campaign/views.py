@@ -3,10 +3,11 @@ from django.shortcuts import render
 from django.template import loader
 
 from petitions.models import Campaign
+from petitions.translations import localise_campaign
 
 
 def home(request):
-    campaigns = Campaign.objects.with_open_statements()
+    campaigns = [localise_campaign(campaign) for campaign in Campaign.objects.with_open_statements()]
     return render(request, "home.html", {"campaigns": campaigns})
 
 

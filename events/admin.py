@@ -1,7 +1,13 @@
 from django.contrib import admin
 
 from . import services
-from .models import Attendee, ChangeNotice, Event, EventChange, ReminderSent
+from .models import Attendee, ChangeNotice, Event, EventChange, EventTranslation, ReminderSent
+
+
+class EventTranslationInline(admin.StackedInline):
+    model = EventTranslation
+    fields = ("language", "title", "description")
+    extra = 0
 
 
 @admin.register(Event)
@@ -22,6 +28,7 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("title", "slug", "campaign__title")
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "starts_at"
+    inlines = [EventTranslationInline]
     readonly_fields = (
         "uuid",
         "sequence",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from petitions.models import Campaign
 
-from .models import Event
+from .models import Event, EventTranslation
 
 DESCRIPTION = """\
 An emergency online rally in solidarity with the people's protests for democracy.
@@ -15,6 +15,16 @@ Hear from trade unionists and human rights defenders who were there, and find ou
 union branch can help: sign the statement, pass a motion, and give to the fighting fund.
 
 Spanish interpretation will be available.
+"""
+
+DESCRIPTION_ES = """\
+Un mitin en línea de emergencia en solidaridad con las protestas populares por la democracia.
+
+Escuche a sindicalistas y defensores de los derechos humanos que estuvieron allí, y descubra cómo
+usted y su sección sindical pueden ayudar: firme la declaración, apruebe una moción y done al fondo
+de lucha.
+
+Habrá interpretación al español.
 """
 
 
@@ -40,4 +50,12 @@ def load_demo_event(campaign: Campaign) -> Event:
     event.ask_organisation = True
     event.ask_accessibility = True
     event.save()
+    EventTranslation.objects.update_or_create(
+        event=event,
+        language="es",
+        defaults={
+            "title": "Mitin en línea de emergencia: alto a la represión",
+            "description": DESCRIPTION_ES,
+        },
+    )
     return event

@@ -13,6 +13,7 @@ from .emails import manage_url
 from .forms import EventSignUpForm
 from .models import Attendee, Event
 from .tokens import InvalidToken, read_manage_token
+from .translations import localise_event
 
 
 def _public_event(campaign_slug, event_slug) -> Event:
@@ -23,7 +24,7 @@ def _public_event(campaign_slug, event_slug) -> Event:
 
 def _event_page(request, event, form, status=200, **extra):
     context = {
-        "event": event,
+        "event": localise_event(event),
         "form": form,
         "when": calendar.when_text(event),
         "zone": calendar.zone_label(event),
@@ -50,14 +51,14 @@ def event(request, campaign_slug, event_slug):
             event.refresh_from_db()
             return _event_page(request, event, None, status=400)
         if result.refused:
-            return render(request, "events/full.html", {"event": event}, status=409)
+            return render(request, "events/full.html", {"event": localise_event(event)}, status=409)
     # 303 whether or not this email had signed up before: nothing to enumerate.
     return see_other(reverse("events:check_email", args=[campaign_slug, event_slug]))
 
 
 @require_GET
 def check_email(request, campaign_slug, event_slug):
-    event = _public_event(campaign_slug, event_slug)
+    event = localise_event(_public_event(campaign_slug, event_slug))
     return render(request, "events/check_email.html", {"event": event})
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from moderation import services as moderation
 from moderation.admin import SignatureActions, action_with_reason, approve_statements
 
-from .models import Campaign, Signature, Statement, StatementTranslation
+from .models import Campaign, CampaignTranslation, Signature, Statement, StatementTranslation
 
 
 class StatementInline(admin.TabularInline):
@@ -17,12 +17,18 @@ class StatementInline(admin.TabularInline):
     show_change_link = True
 
 
+class CampaignTranslationInline(admin.StackedInline):
+    model = CampaignTranslation
+    fields = ("language", "title", "summary")
+    extra = 0
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "created_at")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [StatementInline]
+    inlines = [CampaignTranslationInline, StatementInline]
 
 
 class StatementTranslationInline(admin.StackedInline):

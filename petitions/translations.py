@@ -1,8 +1,8 @@
-"""A statement's text in the visitor's (or signer's) language."""
+"""A statement's or campaign's text in the visitor's (or signer's) language."""
 
 from django.utils.translation import get_language
 
-from .models import Statement, StatementTranslation
+from .models import Campaign, CampaignTranslation, Statement, StatementTranslation
 
 
 def base_language(language: str | None) -> str:
@@ -17,6 +17,8 @@ def localise(statement: Statement, language: str | None = None) -> Statement:
     translation the original stays. The instance is for display only: Statement.save() refuses it.
     """
     language = base_language(language or get_language())
+    if "campaign" in statement._state.fields_cache:
+        localise_campaign(statement.campaign, language)
     if getattr(statement, "shown_language", None) is not None:
         return statement
     translation = (
@@ -29,3 +31,23 @@ def localise(statement: Statement, language: str | None = None) -> Statement:
         statement.body_html = translation.body_html
         statement.shown_language = language
     return statement
+
+
+def localise_campaign(campaign: Campaign, language: str | None = None) -> Campaign:
+    """Put the translation's title and summary for this language on the campaign, if there is one.
+
+    Like localise(): for display only (Campaign.save() refuses it); one campaign, one set of totals.
+    """
+    language = base_language(language or get_language())
+    if getattr(campaign, "shown_language", None) is not None:
+        return campaign
+    translation = (
+        CampaignTranslation.objects.filter(campaign_id=campaign.pk, language=language)
+        .only("title", "summary")
+        .first()
+    )
+    if translation is not None:
+        campaign.title = translation.title
+        campaign.summary = translation.summary
+        campaign.shown_language = language
+    return campaign

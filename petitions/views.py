@@ -17,7 +17,7 @@ from .forms import SignatureForm
 from .models import Campaign, Signature, Statement
 from .signup import request_info, see_other, tracking_initial
 from .tokens import ExpiredToken, InvalidToken, make_withdraw_token
-from .translations import localise
+from .translations import localise, localise_campaign
 
 
 def _public_statement(campaign_slug, statement_slug, *, localised=True):
@@ -31,7 +31,7 @@ def _public_statement(campaign_slug, statement_slug, *, localised=True):
 
 @require_GET
 def campaign(request, campaign_slug):
-    campaign = get_object_or_404(Campaign, slug=campaign_slug)
+    campaign = localise_campaign(get_object_or_404(Campaign, slug=campaign_slug))
     statements = [localise(statement) for statement in campaign.statements.public()]
     if not statements:
         return render(request, "404.html", status=404)

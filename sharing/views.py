@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from petitions.models import Campaign, Statement
+from petitions.translations import localise_campaign
 
 from . import images, services
 
@@ -54,6 +55,6 @@ def statement_image(request, campaign_slug, statement_slug):
 
 @require_GET
 def campaign_image(request, campaign_slug):
-    campaign = get_object_or_404(Campaign, slug=campaign_slug)
+    campaign = localise_campaign(get_object_or_404(Campaign, slug=campaign_slug))
     png, key = images.campaign_image(campaign, services.fund_figure(campaign))
     return _png(request, png, key)

@@ -209,3 +209,58 @@ def test_the_demo_statement_reads_in_spanish(client, db):
 
     assert "Alto a la represión: democracia ya" in html
     assert "Exigimos:" in html
+
+
+# --- Campaign and event texts ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def campaign_in_spanish(statement):
+    from petitions.models import CampaignTranslation
+
+    CampaignTranslation.objects.create(
+        campaign=statement.campaign, language="es", title="Solidaridad con el Perú", summary="Firme y done."
+    )
+    return statement.campaign
+
+
+def test_the_campaign_page_reads_in_spanish_at_its_spanish_url(client, campaign_in_spanish):
+    spanish = client.get("/es/c/peru/").content.decode()
+    english = client.get("/c/peru/").content.decode()
+
+    assert "<h1>Solidaridad con el Perú</h1>" in spanish and "Firme y done." in spanish
+    assert "<h1>Solidarity with Peru</h1>" in english and "Solidaridad" not in english
+
+
+def test_the_statement_page_names_its_campaign_in_spanish(client, campaign_in_spanish):
+    html = client.get("/es/c/peru/statement/").content.decode()
+
+    assert 'href="/es/c/peru/">Solidaridad con el Perú</a>' in html
+
+
+def test_the_event_reads_in_spanish_with_the_same_places(client, campaign_in_spanish):
+    from events.models import EventTranslation
+    from tests.events.factories import EventFactory
+
+    event = EventFactory(campaign=campaign_in_spanish, slug="rally", capacity=10, places_taken=4)
+    EventTranslation.objects.create(
+        event=event, language="es", title="Mitin urgente", description="En **línea**."
+    )
+
+    spanish = client.get("/es/c/peru/events/rally/").content.decode()
+    english = client.get("/c/peru/events/rally/").content.decode()
+    listing = client.get("/es/c/peru/").content.decode()
+
+    assert "Mitin urgente" in spanish and "<strong>línea</strong>" in spanish
+    assert "Emergency online rally" in english and "Mitin" not in english
+    assert "Mitin urgente" in listing
+    assert "6" in spanish.split("Mitin urgente", 2)[-1]  # places left: one count for both languages
+
+
+def test_a_localised_campaign_or_event_is_never_saved(campaign_in_spanish):
+    from petitions.translations import localise_campaign
+
+    shown = localise_campaign(campaign_in_spanish, "es")
+
+    with pytest.raises(ValueError):
+        shown.save()

@@ -2,6 +2,7 @@ from django import template
 
 from .. import calendar
 from ..models import Event
+from ..translations import localise_event
 
 register = template.Library()
 
@@ -9,7 +10,8 @@ register = template.Library()
 @register.simple_tag
 def upcoming_events(campaign, limit=10):
     """The campaign's events that have not ended, soonest first."""
-    return list(Event.objects.upcoming().filter(campaign=campaign).select_related("campaign")[:limit])
+    events = Event.objects.upcoming().filter(campaign=campaign).select_related("campaign")[:limit]
+    return [localise_event(event) for event in events]
 
 
 @register.filter

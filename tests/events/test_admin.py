@@ -52,6 +52,9 @@ def admin_form(event, **overrides):
         "join_url": event.join_url,
         "capacity": "",
         "waitlist": "on",
+        # The translations inline, empty.
+        "translations-TOTAL_FORMS": "0",
+        "translations-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from events.demo import load_demo_event
 from petitions import services
-from petitions.models import Campaign, Signature, Statement, StatementTranslation
+from petitions.models import Campaign, CampaignTranslation, Signature, Statement, StatementTranslation
 
 STATEMENT = """\
 We, the undersigned trade unions, organisations and individuals, stand with the people who have
@@ -77,6 +77,18 @@ class Command(BaseCommand):
                     "Trade unions, organisations and thousands of individuals are standing with the "
                     "protest movement for democracy. Sign the statement, join the online rally and "
                     "support the fighting fund."
+                ),
+            },
+        )
+        CampaignTranslation.objects.update_or_create(
+            campaign=campaign,
+            language="es",
+            defaults={
+                "title": "Democracia ya: solidaridad con las protestas populares",
+                "summary": (
+                    "Sindicatos, organizaciones y miles de personas apoyan al movimiento de protesta "
+                    "por la democracia. Firme la declaración, únase al mitin en línea y apoye el "
+                    "fondo de lucha."
                 ),
             },
         )
