@@ -6,9 +6,12 @@ choice from the language cookie; and an organiser's page reached from a public a
 (/dashboard/c/peru/events/) resolves whatever language is active, with or without a prefix.
 """
 
+import functools
+
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
-from django.urls import LocalePrefixPattern, URLResolver
+from django.urls import LocalePrefixPattern, Resolver404, URLResolver
+from django.urls.resolvers import RegexPattern
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -30,11 +33,24 @@ def language_patterns(*urls) -> list[URLResolver]:
     return [URLResolver(LanguagePrefix(), list(urls))]
 
 
+@functools.cache
+def _neutral(urlconf: str) -> tuple[tuple[str, ...], URLResolver]:
+    patterns = import_string(urlconf + ".language_neutral")
+    prefixes = tuple(prefix for pattern in patterns if (prefix := str(pattern.pattern)))
+    return prefixes, URLResolver(RegexPattern(r"^/"), patterns)
+
+
 def is_language_neutral(path: str) -> bool:
-    """Whether the path is a page whose URL carries no language (ROOT_URLCONF.language_neutral)."""
-    neutral = import_string(settings.ROOT_URLCONF + ".language_neutral")
-    prefixes = tuple(str(pattern.pattern) for pattern in neutral)
-    return path.lstrip("/").startswith(prefixes)
+    """Whether the path is a page whose URL carries no language (ROOT_URLCONF.language_neutral):
+    one of those, or under one of their prefixes (/dashboard/… pages of the public apps)."""
+    prefixes, resolver = _neutral(settings.ROOT_URLCONF)
+    if path.lstrip("/").startswith(prefixes):
+        return True
+    try:
+        resolver.resolve(path)
+    except Resolver404:
+        return False
+    return True
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):
