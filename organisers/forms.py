@@ -107,15 +107,37 @@ class ExportForm(forms.Form):
         }
 
 
+PAPER_DECLARATION = _(
+    "The paper forms these signatures were collected on carried the statement's text and told "
+    "signers that they will be counted, and that they will be contacted about this campaign only "
+    "if they ticked the consent box."
+)
+
+
 class PaperImportForm(forms.Form):
+    source = forms.CharField(
+        label=_("Where the forms were collected"),
+        max_length=200,
+        help_text=_("For example “Stall at the May Day march, 1 May”. Kept with the import."),
+    )
+    declaration = forms.BooleanField(
+        label=PAPER_DECLARATION,
+        error_messages={
+            "required": _("Paper signatures are counted only on this declaration. Tick it if it is true.")
+        },
+    )
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
             "Columns: name, email, country, city/postcode, organisation, role, consent, signed on. "
-            "Name and country are required; the others may be left empty."
+            "Name and country are required; the others may be left empty. Consent is “yes” only "
+            "for people who ticked the consent box on their form."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
+
+    def clean_source(self):
+        return " ".join(self.cleaned_data["source"].split())
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

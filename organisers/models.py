@@ -123,6 +123,12 @@ class PaperImport(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     filename = models.CharField(max_length=200)
+    # Where and when the paper forms were collected, as the organiser wrote it.
+    source = models.CharField(_("where the forms were collected"), max_length=200, blank=True)
+    # What the organiser declared about the paper forms (the wording they ticked), and when: paper
+    # signatures are counted as confirmed on that declaration.
+    declaration = models.TextField(blank=True)
+    declared_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     imported = models.PositiveIntegerField(default=0)
     skipped = models.PositiveIntegerField(default=0)

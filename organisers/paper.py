@@ -9,6 +9,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
@@ -37,10 +39,31 @@ COLUMNS = {
     "date": "signed_on",
 }
 REQUIRED = ("name", "country")
+# The columns of the template CSV offered for download, in this order.
+TEMPLATE_COLUMNS = [
+    "name",
+    "email",
+    "country",
+    "city/postcode",
+    "organisation",
+    "role",
+    "consent",
+    "signed on",
+]
 YES = {"yes", "y", "true", "1", "x", "sí", "si"}
 NO = {"", "no", "n", "false", "0"}
 MAX_LENGTHS = {"name": 100, "email": 254, "location": 100, "organisation": 200, "role": 100}
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y")
+
+
+@dataclass
+class PaperUpload:
+    """Who uploaded a file, where its forms were collected, and what they declared about the forms."""
+
+    filename: str
+    user: object
+    source: str
+    declaration: str
 
 
 @dataclass
@@ -140,8 +163,8 @@ def _clean_row(values: dict[str, str], today: date) -> tuple[dict, list[str]]:
     return row, reasons
 
 
-def check(statement: Statement, raw: bytes) -> tuple[PaperReport, list[tuple[int, dict]]]:
-    """Parse and validate every row; nothing is written. Returns the report and the rows to import."""
+def check(raw: bytes) -> tuple[PaperReport, list[tuple[int, dict]]]:
+    """Parse and validate every row; nothing is written. Returns the report and the valid rows."""
     report = PaperReport()
     text = _decode(raw)
     if text is None:
@@ -160,7 +183,7 @@ def check(statement: Statement, raw: bytes) -> tuple[PaperReport, list[tuple[int
                 _("Unknown columns: %(columns)s. Use: %(allowed)s.")
                 % {
                     "columns": ", ".join(unknown),
-                    "allowed": "name, email, country, city/postcode, organisation, role, consent, signed on",
+                    "allowed": ", ".join(TEMPLATE_COLUMNS),
                 }
             )
         fields = [COLUMNS.get(column) for column in names]
@@ -194,90 +217,179 @@ def check(statement: Statement, raw: bytes) -> tuple[PaperReport, list[tuple[int
     except csv.Error as error:
         report.file_errors.append(_("The file could not be read as CSV: %(error)s") % {"error": error})
         return report, []
-    return report, _dedupe(statement, valid, report)
+    return report, valid
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.split()).lower()
+
+
+def _place_key(row: dict) -> tuple[str, str, str]:
+    """A signer without an email address is recognised by name and place (country, city/postcode)."""
+    return (_name_key(row["name"]), str(row["country"]), _name_key(row["location"]))
+
+
+def _confirmed_places(statement: Statement, rows: list[tuple[int, dict]]) -> set[tuple[str, str, str]]:
+    names = sorted({_name_key(row["name"]) for _line, row in rows if not row["email"]})
+    found = set()
+    for start in range(0, len(names), 1000):
+        found.update(
+            (name, str(country), location or "")
+            for name, country, location in Signature.objects.filter(
+                statement=statement, status=Signature.Status.CONFIRMED
+            )
+            .annotate(name_key=Lower("name"), location_key=Lower("location"))
+            .filter(name_key__in=names[start : start + 1000])
+            .values_list("name_key", "country", "location_key")
+        )
+    return {
+        (" ".join(name.split()), country, " ".join(location.split())) for name, country, location in found
+    }
+
+
+def _existing_by_email(statement: Statement, rows: list[tuple[int, dict]]) -> dict[str, tuple[int, str]]:
+    """Canonical address -> (id, status) of the statement's signatures with these addresses."""
+    emails = sorted({normalize_email(row["email"]) for _line, row in rows if row["email"]})
+    existing: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(emails), 1000):
+        for pk, email, status in Signature.objects.filter(
+            statement=statement, email_normalized__in=emails[start : start + 1000]
+        ).values_list("pk", "email_normalized", "status"):
+            # A confirmed signature wins over any other row of the same address.
+            if email not in existing or status == Signature.Status.CONFIRMED:
+                existing[email] = (pk, status)
+    return existing
 
 
 def _dedupe(
     statement: Statement, rows: list[tuple[int, dict]], report: PaperReport
-) -> list[tuple[int, dict]]:
-    """Drop rows whose email signed already (online or earlier on paper) or appears twice in the file."""
-    emails = {normalize_email(row["email"]) for _line, row in rows if row["email"]}
-    existing: set[str] = set()
-    email_list = sorted(emails)
-    for start in range(0, len(email_list), 1000):
-        existing.update(
-            Signature.objects.filter(
-                statement=statement, email_normalized__in=email_list[start : start + 1000]
-            ).values_list("email_normalized", flat=True)
-        )
-    seen: dict[str, int] = {}
+) -> list[tuple[int, dict, int | None]]:
+    """Drop rows already counted (by email, or by name and place without one) or twice in the file.
+
+    Only confirmed signatures make a row a duplicate: the organiser can see those in the export
+    anyway. A row whose address matches a signature that is not confirmed (awaiting its email, held
+    for review) is imported and takes that signature's place, so the report never tells an organiser
+    which addresses have such rows. (Withdrawn signatures have no address left to match.)
+    Returns (line, row, id of the unconfirmed signature the row replaces or None).
+    """
+    by_email = _existing_by_email(statement, rows)
+    places = _confirmed_places(statement, rows)
+    seen_emails: dict[str, int] = {}
+    seen_places: dict[tuple[str, str, str], int] = {}
     kept = []
     for line, row in rows:
         email = normalize_email(row["email"]) if row["email"] else ""
-        if email and email in existing:
+        place = _place_key(row)
+        existing = by_email.get(email)
+        if email and existing and existing[1] == Signature.Status.CONFIRMED:
             report.skipped.append(RowProblem(line, [_("This email address has already signed.")]))
-        elif email and email in seen:
+        elif email and email in seen_emails:
             report.skipped.append(
-                RowProblem(line, [_("Same email address as row %(line)d.") % {"line": seen[email]}])
+                RowProblem(line, [_("Same email address as row %(line)d.") % {"line": seen_emails[email]}])
+            )
+        elif not email and place in places:
+            report.skipped.append(
+                RowProblem(line, [_("Someone with this name and place has already signed.")])
+            )
+        elif not email and place in seen_places:
+            report.skipped.append(
+                RowProblem(line, [_("Same name and place as row %(line)d.") % {"line": seen_places[place]}])
             )
         else:
             if email:
-                seen[email] = line
-            kept.append((line, row))
+                seen_emails[email] = line
+            seen_places.setdefault(place, line)
+            kept.append((line, row, existing[0] if existing else None))
     return kept
 
 
-def import_csv(statement: Statement, raw: bytes, filename: str, user) -> PaperReport:
-    """Check the file and, only if every row is valid, import all its new signatures as confirmed."""
-    report, rows = check(statement, raw)
+def _signature_values(row: dict, now: datetime) -> dict:
+    signed_at = datetime.combine(row["signed_on"], time(12, 0), tzinfo=UTC) if row["signed_on"] else now
+    organisation = row["organisation"]
+    email = normalize_email(row["email"]) if row["email"] else ""
+    return {
+        "status": Signature.Status.CONFIRMED,
+        "kind": Signature.Kind.ORGANISATION if organisation else Signature.Kind.INDIVIDUAL,
+        "name": row["name"],
+        "email": row["email"],
+        "email_normalized": email,
+        "email_domain": email.rpartition("@")[2],
+        "country": row["country"],
+        "location": row["location"],
+        "organisation": organisation,
+        "role": row["role"],
+        # Contact consent only where this row's consent column says so.
+        "consent_contact": row["consent"],
+        "consent_text": _("Agreed on the paper form to be contacted about this campaign.")
+        if row["consent"]
+        else "",
+        "consent_at": signed_at if row["consent"] else None,
+        "source": Signature.Source.PAPER,
+        "created_at": signed_at,
+        "confirmed_at": now,
+    }
+
+
+# What a paper signature that takes the place of an unconfirmed one leaves of it: nothing.
+_REPLACED = {
+    "show_publicly": False,
+    "listing": Signature.Listing.NOT_REQUESTED,
+    "notable": False,
+    "hold_reason": "",
+    "fill_ms": None,
+    "comment": "",
+    "language": "",
+    "referrer": "",
+    "utm_source": "",
+    "ip_hash": "",
+    "user_agent": "",
+    "counted": False,
+    # Paper signers are never emailed a confirmation.
+    "mails_requested": F("mails_sent"),
+}
+
+
+def import_csv(statement: Statement, raw: bytes, upload: PaperUpload) -> PaperReport:
+    """Check the file and, only if every row is valid, import all its new signatures as confirmed.
+
+    The statement row is locked while duplicates are looked for and rows written, so the same file
+    sent twice at once (a double click) is imported once.
+    """
+    report, rows = check(raw)
     if not report.ok:
         return report
-    if not rows:
-        report.file_errors.append(_("There are no new signatures in this file."))
-        return report
     now = timezone.now()
-    consent_text = _("Agreed on the paper form to be contacted about this campaign.")
-    signatures = []
-    for _line, row in rows:
-        signed_at = datetime.combine(row["signed_on"], time(12, 0), tzinfo=UTC) if row["signed_on"] else now
-        organisation = row["organisation"]
-        signatures.append(
-            Signature(
-                statement=statement,
-                status=Signature.Status.CONFIRMED,
-                kind=Signature.Kind.ORGANISATION if organisation else Signature.Kind.INDIVIDUAL,
-                name=row["name"],
-                email=row["email"],
-                email_normalized=normalize_email(row["email"]) if row["email"] else "",
-                country=row["country"],
-                location=row["location"],
-                organisation=organisation,
-                role=row["role"],
-                consent_contact=row["consent"],
-                consent_text=consent_text if row["consent"] else "",
-                consent_at=signed_at if row["consent"] else None,
-                source=Signature.Source.PAPER,
-                created_at=signed_at,
-                confirmed_at=now,
-                # Paper signers are never emailed a confirmation.
-                mails_requested=0,
-            )
-        )
     try:
         with transaction.atomic():
+            Statement.objects.select_for_update(no_key=True).filter(pk=statement.pk).exists()
+            kept = _dedupe(statement, rows, report)
+            if not kept:
+                return report
             batch = PaperImport.objects.create(
                 statement=statement,
-                uploaded_by=user,
-                filename=filename[:200],
-                imported=len(signatures),
+                uploaded_by=upload.user,
+                filename=upload.filename[:200],
+                source=upload.source[:200],
+                declaration=upload.declaration,
+                declared_at=now,
+                imported=len(kept),
                 skipped=len(report.skipped),
             )
-            created = Signature.objects.bulk_create(signatures, batch_size=1000)
-            batch.signatures.through.objects.bulk_create(
+            created = Signature.objects.bulk_create(
                 [
-                    batch.signatures.through(paperimport_id=batch.pk, signature_id=signature.pk)
-                    for signature in created
+                    Signature(statement=statement, mails_requested=0, **_signature_values(row, now))
+                    for _line, row, replaces in kept
+                    if replaces is None
                 ],
+                batch_size=1000,
+            )
+            ids = [signature.pk for signature in created]
+            for _line, row, replaces in kept:
+                if replaces is not None:
+                    Signature.objects.filter(pk=replaces).update(**_signature_values(row, now), **_REPLACED)
+                    ids.append(replaces)
+            batch.signatures.through.objects.bulk_create(
+                [batch.signatures.through(paperimport_id=batch.pk, signature_id=pk) for pk in ids],
                 batch_size=1000,
             )
             if settings.TALLY_ON_CONFIRM:
@@ -286,10 +398,10 @@ def import_csv(statement: Statement, raw: bytes, filename: str, user) -> PaperRe
                 enqueue_on_commit(tally_statement, statement.pk)
     except IntegrityError:
         report.file_errors.append(
-            _("Someone signed online with one of these email addresses while you uploaded. Please try again.")
+            _("Someone signed online while you uploaded. Please upload the file again.")
         )
         return report
-    report.imported = len(created)
+    report.imported = len(ids)
     report.batch = batch
     return report
 

@@ -40,6 +40,11 @@ urlpatterns = [
     ),
     path("c/<slug:campaign_slug>/s/<slug:statement_slug>/paper/", views.paper_import, name="paper_import"),
     path(
+        "c/<slug:campaign_slug>/s/<slug:statement_slug>/paper/template.csv",
+        views.paper_template,
+        name="paper_template",
+    ),
+    path(
         "c/<slug:campaign_slug>/s/<slug:statement_slug>/paper/<uuid:batch_uuid>/delete/",
         views.paper_delete,
         name="paper_delete",

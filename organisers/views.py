@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
@@ -20,7 +21,7 @@ from petitions.models import Signature, Statement
 from petitions.text import render_markdown
 
 from . import adapter, exports, paper, services
-from .forms import ExportForm, InvitationForm, PaperImportForm, StatementForm
+from .forms import PAPER_DECLARATION, ExportForm, InvitationForm, PaperImportForm, StatementForm
 from .models import ExportLog, Invitation, Membership, PaperImport
 
 
@@ -396,17 +397,31 @@ def paper_import(request, membership, statement_slug):
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
-            report = paper.import_csv(statement, upload.read(), upload.name, request.user)
+            report = paper.import_csv(
+                statement,
+                upload.read(),
+                paper.PaperUpload(
+                    filename=upload.name,
+                    user=request.user,
+                    source=form.cleaned_data["source"],
+                    declaration=str(PAPER_DECLARATION),
+                ),
+            )
             if report.ok and report.batch:
                 messages.success(
                     request,
-                    _("%(count)d paper signatures imported.") % {"count": report.imported},
+                    ngettext(
+                        "%(count)d paper signature imported.",
+                        "%(count)d paper signatures imported.",
+                        report.imported,
+                    )
+                    % {"count": report.imported},
                 )
                 if not report.skipped:
                     return _see_other(
                         reverse("organisers:statement", args=[membership.campaign.slug, statement.slug])
                     )
-            else:
+            elif not report.ok:
                 status = 400
         else:
             status = 400
@@ -421,11 +436,25 @@ def paper_import(request, membership, statement_slug):
     return render(request, "organisers/paper_import.html", context, status=status)
 
 
+@require_GET
+@member_required
+def paper_template(request, membership, statement_slug):
+    """An empty CSV with the columns the import reads, to fill in from the paper forms."""
+    _statement(membership, statement_slug)
+    response = HttpResponse(",".join(paper.TEMPLATE_COLUMNS) + "\r\n", content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="paper-signatures.csv"'
+    return response
+
+
 @require_POST
 @member_required(owner=True)
 def paper_delete(request, membership, statement_slug, batch_uuid):
     statement = _statement(membership, statement_slug)
     batch = get_object_or_404(PaperImport, statement=statement, uuid=batch_uuid)
     count = paper.delete_batch(batch)
-    messages.success(request, _("%(count)d paper signatures deleted.") % {"count": count})
+    messages.success(
+        request,
+        ngettext("%(count)d paper signature deleted.", "%(count)d paper signatures deleted.", count)
+        % {"count": count},
+    )
     return _see_other(reverse("organisers:paper_import", args=[membership.campaign.slug, statement.slug]))

@@ -1,21 +1,24 @@
 """Paper signatures: checked row by row, all or nothing, deduplicated, confirmed, counted and exported."""
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from organisers.models import PaperImport
 from petitions import services
 from petitions.models import Signature
-from tests.factories import ConfirmedSignatureFactory
+from petitions.tokens import make_withdraw_token
+from petitions.withdrawal import withdraw
+from tests.factories import ConfirmedSignatureFactory, SignatureFactory
 
 HEADER = "name,email,country,city/postcode,organisation,role,consent,signed on\n"
 
 
-def _upload(client, statement, text, name="rally.csv", encoding="utf-8"):
+def _upload(client, statement, text, name="rally.csv", encoding="utf-8", follow=False, **fields):
     url = reverse("organisers:paper_import", args=[statement.campaign.slug, statement.slug])
-    return client.post(
-        url, {"file": SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")}
-    )
+    data = {"source": "Stall at the May Day march", "declaration": "on", **fields}
+    data["file"] = SimpleUploadedFile(name, text.encode(encoding), content_type="text/csv")
+    return client.post(url, data, follow=follow)
 
 
 def test_it_imports_valid_rows_as_confirmed_paper_signatures(as_bob, bob, statement):
@@ -49,6 +52,8 @@ def test_it_imports_valid_rows_as_confirmed_paper_signatures(as_bob, bob, statem
     )
     batch = PaperImport.objects.get()
     assert (batch.imported, batch.skipped, batch.uploaded_by, batch.filename) == (3, 0, bob, "rally.csv")
+    assert batch.source == "Stall at the May Day march"
+    assert batch.declared_at and "consent box" in batch.declaration
     assert batch.signatures.count() == 3
 
 
@@ -116,10 +121,27 @@ def test_it_skips_emails_that_already_signed_and_duplicates_in_the_file(as_bob, 
     assert PaperImport.objects.get().skipped == 2
 
 
-def test_it_does_not_dedupe_rows_without_email(as_bob, statement):
-    _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\nAna,,PE,,,,,\n")
+def test_it_recognises_rows_without_email_by_name_and_place(as_bob, statement):
+    ConfirmedSignatureFactory(statement=statement, name="Rosa Díaz", country="PE", location="Cusco")
+    text = HEADER + (
+        "Ana,,PE,Lima,,,,\n"
+        " ana ,,PE, LIMA ,,,,\n"  # the same person written again
+        "Ana,,PE,Arequipa,,,,\n"  # another Ana, elsewhere
+        "rosa díaz,,PE,cusco,,,,\n"  # signed already
+    )
 
-    assert Signature.objects.filter(statement=statement, email_normalized="").count() == 2
+    response = _upload(as_bob, statement, text)
+
+    assert response.status_code == 200
+    assert sorted(Signature.objects.filter(source="paper").values_list("location", flat=True)) == [
+        "Arequipa",
+        "Lima",
+    ]
+    skipped = {problem.line: " ".join(problem.reasons) for problem in response.context["report"].skipped}
+    assert skipped == {
+        3: "Same name and place as row 2.",
+        5: "Someone with this name and place has already signed.",
+    }
 
 
 def test_it_accepts_excel_semicolons_and_a_bom(as_bob, statement):
@@ -184,3 +206,89 @@ def test_it_lets_an_owner_delete_an_import(client, alice, bob, statement):
     statement.refresh_from_db()
     assert statement.signature_count == 1
     assert not PaperImport.objects.exists()
+
+
+def test_a_file_imported_twice_adds_nothing_the_second_time(as_bob, statement):
+    text = HEADER + "Ana,ana@example.org,PE,Lima,,,yes,\nTom,,GB,Leeds,,,,\n"
+    _upload(as_bob, statement, text)
+
+    response = _upload(as_bob, statement, text)
+
+    assert response.status_code == 200
+    assert Signature.objects.filter(statement=statement).count() == 2
+    assert PaperImport.objects.count() == 1
+    assert b"No new signatures in this file" in response.content
+    assert b"2 rows skipped as duplicates" in response.content
+
+
+def test_it_imports_nothing_without_the_declaration_about_the_forms(as_bob, statement):
+    response = _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\n", declaration="")
+
+    assert response.status_code == 400
+    assert "counted only on this declaration" in " ".join(response.context["form"].errors["declaration"])
+    assert not Signature.objects.exists()
+
+
+def test_it_needs_to_know_where_the_forms_were_collected(as_bob, statement):
+    response = _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\n", source="  ")
+
+    assert response.status_code == 400
+    assert "source" in response.context["form"].errors
+    assert not Signature.objects.exists()
+
+
+def test_it_grants_contact_consent_only_where_the_row_says_so(as_bob, statement):
+    _upload(as_bob, statement, "name,email,country\nAna,ana@example.org,PE\n")
+    _upload(as_bob, statement, HEADER + "Tom,tom@example.org,GB,,,,no,\nLu,lu@example.org,AR,,,,yes,\n")
+
+    consent = dict(Signature.objects.values_list("name", "consent_contact"))
+    assert consent == {"Ana": False, "Tom": False, "Lu": True}
+    assert Signature.objects.get(name="Lu").consent_text
+    assert not Signature.objects.get(name="Tom").consent_text
+
+
+@pytest.mark.parametrize("status", [Signature.Status.HELD, Signature.Status.PENDING])
+def test_it_says_the_same_whether_or_not_an_address_has_an_unconfirmed_signature(as_bob, statement, status):
+    SignatureFactory(statement=statement, email="held@example.org", status=status, show_publicly=True)
+    text = HEADER + "Held Person,held@example.org,PE,,,,,\nFresh Person,fresh@example.org,PE,,,,,\n"
+
+    response = _upload(as_bob, statement, text)
+
+    # Both rows are imported alike; the paper signature takes the unconfirmed one's place.
+    assert response.status_code == 303
+    assert Signature.objects.filter(statement=statement).count() == 2
+    held = Signature.objects.get(email_normalized="held@example.org")
+    assert (held.status, held.source, held.name, held.show_publicly) == (
+        "confirmed",
+        "paper",
+        "Held Person",
+        False,
+    )
+    assert PaperImport.objects.get().signatures.count() == 2
+
+
+def test_it_imports_a_withdrawn_signers_paper_form_without_a_word_about_it(as_bob, statement):
+    withdraw(make_withdraw_token(ConfirmedSignatureFactory(statement=statement, email="gone@example.org")))
+
+    response = _upload(as_bob, statement, HEADER + "Gone,gone@example.org,PE,,,,,\n")
+
+    # Imported like any new row (the paper form is a new signature): no report that could tell.
+    assert response.status_code == 303
+    assert Signature.objects.filter(status="confirmed", source="paper").count() == 1
+
+
+def test_it_offers_a_template_csv_with_the_columns_it_reads(as_bob, statement):
+    response = as_bob.get(
+        reverse("organisers:paper_template", args=[statement.campaign.slug, statement.slug])
+    )
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    assert response.content.decode() == HEADER.replace("\n", "\r\n")
+
+
+def test_it_speaks_of_one_signature_in_the_singular(as_bob, statement):
+    response = _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\n", follow=True)
+
+    assert "1 paper signature imported." in [str(m) for m in response.context["messages"]]
