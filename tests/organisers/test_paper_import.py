@@ -292,3 +292,13 @@ def test_it_speaks_of_one_signature_in_the_singular(as_bob, statement):
     response = _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\n", follow=True)
 
     assert "1 paper signature imported." in [str(m) for m in response.context["messages"]]
+
+
+def test_it_speaks_spanish_with_its_plural_forms(as_bob, statement, settings):
+    as_bob.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    one = _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\n", follow=True)
+    again = _upload(as_bob, statement, HEADER + "Ana,,PE,,,,,\nTom,,GB,,,,,\n")
+
+    assert "1 firma en papel importada." in [str(m) for m in one.context["messages"]]
+    assert "1 fila omitida por duplicada" in again.content.decode()
