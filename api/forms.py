@@ -1,9 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from campaign import events
 from petitions.signup import clean_text
 
 from .models import ApiKey
+from .webhooks import url_problem
 
 
 class ApiKeyForm(forms.Form):
@@ -21,3 +23,34 @@ class ApiKeyForm(forms.Form):
         if not name:
             raise forms.ValidationError(_("Please give the key a name."))
         return name
+
+
+EVENT_LABELS = [
+    (events.SIGNATURE_CONFIRMED, _("A signature is confirmed")),
+    (events.SIGNATURE_WITHDRAWN, _("A signature is withdrawn")),
+    (events.ATTENDEE_REGISTERED, _("Someone signs up for an event")),
+    (events.ATTENDEE_CANCELLED, _("Someone cancels their place")),
+    (events.DONATION_RECORDED, _("A donation is recorded")),
+]
+
+
+class WebhookForm(forms.Form):
+    url = forms.URLField(
+        label=_("Address"),
+        max_length=500,
+        assume_scheme="https",
+        help_text=_("An https:// address of your tool that accepts POST requests."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Events"),
+        choices=EVENT_LABELS,
+        initial=[value for value, _label in EVENT_LABELS],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def clean_url(self):
+        url = self.cleaned_data["url"]
+        problem = url_problem(url)
+        if problem:
+            raise forms.ValidationError(problem)
+        return url

@@ -8,7 +8,9 @@ digest is one indexed query per request.
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -88,3 +90,39 @@ class OfflineConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.signature_id} confirmed offline with {self.key}"
+
+
+def validate_webhook_url(url: str) -> None:
+    from .webhooks import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        raise ValidationError(problem)
+
+
+class Webhook(models.Model):
+    """An address of the campaign's own tools that is told, by an HTTP POST, when something happens.
+
+    Deliveries are outbox rows (channel "webhook"): retried with backoff, one per event and webhook.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="webhooks")
+    url = models.URLField(_("address"), max_length=500, validators=[validate_webhook_url])
+    # Signs each delivery (HMAC-SHA256); shown to the owner once, when the webhook is added.
+    secret = models.CharField(max_length=64, editable=False)
+    events = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    disabled_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["campaign"], condition=Q(disabled_at__isnull=True), name="webhook_active")
+        ]
+
+    def __str__(self):
+        return self.url

@@ -473,3 +473,14 @@ INSTALLED_APPS += ["ninja", "api"]
 MIDDLEWARE.append("api.middleware.KeyUseLogMiddleware")
 # Largest page a client may ask for with per_page; OSDI's default page is 25.
 API_MAX_PER_PAGE = 500
+# Webhooks go through the outbox on their own channel: beat starts a sender for it like for mail.
+CELERY_BEAT_SCHEDULE["api-webhook-sender"] = {
+    "task": "outbox.tasks.send_outbox",
+    "schedule": OUTBOX_SENDER_SECONDS,
+    "kwargs": {"channel": "webhook"},
+    "options": {"expires": OUTBOX_SENDER_SECONDS},
+}
+# How long a webhook receiver has to answer a delivery before it is retried later.
+WEBHOOK_TIMEOUT_SECONDS = 5
+# Only for tests and local development: lets webhooks go to http:// and private addresses.
+WEBHOOKS_ALLOW_LOCAL = False

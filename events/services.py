@@ -18,6 +18,7 @@ from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from campaign import events as campaign_events
 from campaign.queue import enqueue_on_commit
 from moderation import abuse
 from petitions.models import Campaign
@@ -117,10 +118,13 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
             attendee = Attendee.objects.create(
                 event=event, email_normalized=email_normalized, created_at=now, **fields
             )
-            attendee_id = attendee.pk
+            attendee_id, attendee_uuid = attendee.pk, attendee.uuid
         else:
-            attendee_id = existing.pk
+            attendee_id, attendee_uuid = existing.pk, existing.uuid
             Attendee.objects.filter(pk=attendee_id).update(mails_requested=_one_more_mail(), **fields)
+        campaign_events.publish(
+            campaign_events.ATTENDEE_REGISTERED, campaign_id=event.campaign_id, ref=attendee_uuid
+        )
         enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
         _tally_soon(event.pk)
     return SignUpResult()
@@ -163,6 +167,10 @@ def cancel(attendee_id: int) -> bool:
         )
         if not cancelled:
             return False
+        attendee_uuid = Attendee.objects.filter(pk=attendee_id).values_list("uuid", flat=True).get()
+        campaign_events.publish(
+            campaign_events.ATTENDEE_CANCELLED, campaign_id=event.campaign_id, ref=attendee_uuid
+        )
         fill_places(event)
         _tally_soon(event.pk)
     return True

@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaign import events
 from campaign.queue import enqueue_on_commit
 from moderation.models import AuditEntry
 from moderation.services import audit
@@ -151,6 +152,7 @@ def record_donation(fund: Fund, actor, **data) -> Donation:
             {name: _jsonable(getattr(donation, name)) for name in DONATION_FIELDS},
         )
         _queue_tally(fund.pk)
+        events.publish(events.DONATION_RECORDED, campaign_id=fund.campaign_id, ref=donation.uuid)
     return donation
 
 

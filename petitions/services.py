@@ -14,6 +14,7 @@ from django.db.models.functions import Greatest, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from campaign import events
 from campaign.addresses import canonical_email
 from campaign.queue import enqueue_on_commit
 from moderation import abuse
@@ -121,6 +122,10 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
             )
             if not hold_reason and not offline:
                 enqueue_on_commit(_send_task(), signature.pk)
+            if offline:
+                events.publish(
+                    events.SIGNATURE_CONFIRMED, campaign_id=statement.campaign_id, ref=signature.uuid
+                )
             if offline and settings.TALLY_ON_CONFIRM:
                 from .tasks import tally_statement
 
@@ -273,6 +278,10 @@ def confirm(token: str) -> Confirmation:
             confirmed_at=timezone.now(),
             listing=_listing_on_confirm(signature),
         )
+        if updated:
+            events.publish(
+                events.SIGNATURE_CONFIRMED, campaign_id=signature.statement.campaign_id, ref=signature.uuid
+            )
         if updated and settings.TALLY_ON_CONFIRM:
             from .tasks import tally_statement
 

@@ -6,6 +6,8 @@ from django.db import transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
+from campaign import events
+
 from .models import Signature, Statement
 from .tokens import InvalidToken, read_withdraw_token
 
@@ -101,6 +103,11 @@ def withdraw(token: str) -> Withdrawal:
             status=Signature.Status.WITHDRAWN, counted=False, **anonymised_values()
         )
         scrub_audit_trail([signature.uuid])
+        if current["status"] == Signature.Status.CONFIRMED:
+            # Only a confirmed signature was ever shown to the organisers' tools.
+            events.publish(
+                events.SIGNATURE_WITHDRAWN, campaign_id=signature.statement.campaign_id, ref=signature.uuid
+            )
         if current["status"] == Signature.Status.CONFIRMED and current["counted"]:
             Statement.objects.filter(pk=signature.statement_id, signature_count__gt=0).update(
                 signature_count=F("signature_count") - 1

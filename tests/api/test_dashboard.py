@@ -76,3 +76,46 @@ def test_an_owner_of_another_campaign_cannot_revoke_our_key(client, campaign, al
 def test_anonymous_visitors_are_sent_to_log_in(client, campaign):
     response = client.get(f"/dashboard/c/{campaign.slug}/api/")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_owner_adds_a_webhook_and_sees_its_secret_once(client, campaign, alice):
+    from api.models import Webhook
+
+    client.force_login(alice)
+    url = f"/dashboard/c/{campaign.slug}/api/webhooks/"
+    response = client.post(url, {"url": "https://crm.example.org/hook", "events": ["signature.confirmed"]})
+    assert response.status_code == 200
+    webhook = Webhook.objects.get()
+    assert webhook.events == ["signature.confirmed"] and webhook.created_by == alice
+    assert webhook.secret.encode() in response.content
+    assert webhook.secret.encode() not in client.get(f"/dashboard/c/{campaign.slug}/api/").content
+    assert client.post(f"{url}{webhook.uuid}/disable/").status_code == 303
+    webhook.refresh_from_db()
+    assert webhook.disabled_at is not None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"url": "http://crm.example.org/hook", "events": ["signature.confirmed"]},
+        {"url": "https://192.168.1.2/hook", "events": ["signature.confirmed"]},
+        {"url": "https://crm.example.org/\x00", "events": ["signature.confirmed"]},
+        {"url": "https://crm.example.org/hook", "events": ["everything"]},
+        {"url": "https://crm.example.org/hook"},
+    ],
+)
+def test_a_bad_webhook_is_refused_next_to_the_field(client, campaign, alice, data):
+    from api.models import Webhook
+
+    client.force_login(alice)
+    response = client.post(f"/dashboard/c/{campaign.slug}/api/webhooks/", data)
+    assert response.status_code == 400
+    assert response.context["webhook_form"].errors
+    assert not Webhook.objects.exists()
+
+
+def test_only_owners_add_webhooks(client, campaign, bob, charlie):
+    for user, status in ((bob, 403), (charlie, 404)):
+        client.force_login(user)
+        data = {"url": "https://crm.example.org/hook", "events": ["signature.confirmed"]}
+        assert client.post(f"/dashboard/c/{campaign.slug}/api/webhooks/", data).status_code == status
