@@ -12,6 +12,9 @@ from petitions.translations import localise
 
 from .tokens import make_unsubscribe_token
 
+# The name the confirm step's preview greets: each signer sees their own.
+PREVIEW_NAME = "[name]"
+
 
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
@@ -21,8 +24,13 @@ def unsubscribe_url(signature=None) -> str:
     return absolute(reverse("updates:unsubscribe", args=[make_unsubscribe_token(signature)]))
 
 
-def update_message(update, to: str, *, signature=None, language: str = "", test: bool = False):
-    """The update as an email to one signer (or, with test=True, to an organiser trying it out)."""
+def update_message(
+    update, to: str, *, signature=None, language: str = "", test: bool = False, name: str = ""
+):
+    """The update as an email to one signer (or, with test=True, to an organiser trying it out).
+
+    Without a signature (a test, the confirm step's preview) `name` stands in for the signer's.
+    """
     statement = localise(update.statement, language or settings.LANGUAGE_CODE)
     link = unsubscribe_url(signature)
     context = {
@@ -32,7 +40,7 @@ def update_message(update, to: str, *, signature=None, language: str = "", test:
         "campaign": statement.campaign,
         "statement_url": absolute(statement.get_absolute_url()),
         "unsubscribe_url": link,
-        "name": signature.name if signature is not None else "",
+        "name": signature.name if signature is not None else name,
         "test": test,
         "privacy_url": absolute(reverse("privacy:policy")),
     }

@@ -1,3 +1,4 @@
+import hashlib
 import uuid
 
 from django.conf import settings
@@ -36,6 +37,11 @@ class Update(models.Model):
     recipients = models.PositiveIntegerField(default=0, editable=False)
     sent_count = models.PositiveIntegerField(default=0, editable=False)
     skipped_count = models.PositiveIntegerField(default=0, editable=False)
+    # A second member's approval, where the campaign asks for one (Policy); any edit clears it.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -52,10 +58,31 @@ class Update(models.Model):
         return self.statement.campaign
 
     @property
+    def version(self) -> str:
+        """A fingerprint of what signers would receive: a send confirms this version and no other."""
+        return hashlib.sha256(f"{self.subject}\0{self.body}".encode()).hexdigest()[:16]
+
+    @property
     def progress_percent(self) -> int:
         if not self.recipients:
             return 100 if self.status == self.Status.SENT else 0
         return min(100, round(100 * (self.sent_count + self.skipped_count) / self.recipients))
+
+
+class Policy(models.Model):
+    """How a campaign's updates go out. Without a row: any owner sends, with no second approval."""
+
+    campaign = models.OneToOneField(Campaign, on_delete=models.CASCADE, related_name="update_policy")
+    needs_approval = models.BooleanField(
+        _("updates need a second member's approval"),
+        default=False,
+        help_text=_(
+            "An update then goes out only once a member other than the owner who sends it has approved it."
+        ),
+    )
+
+    def __str__(self):
+        return f"Update policy of {self.campaign}"
 
 
 class Delivery(models.Model):

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from petitions.models import Campaign, Signature, Statement
 from petitions.services import hash_ip
 
-from .models import Delivery, Unsubscribe, Update
+from .models import Delivery, Policy, Unsubscribe, Update
 
 log = logging.getLogger(__name__)
 
@@ -59,22 +60,70 @@ def send_test(update: Update, to: str) -> None:
     update_message(update, to, language=translation.get_language() or "", test=True).send()
 
 
-def start_sending(update: Update) -> bool:
+class CannotSend(Exception):
+    """Why an update may not go out (yet): the message is for the person who tried."""
+
+
+def needs_approval(campaign: Campaign) -> bool:
+    return Policy.objects.filter(campaign=campaign, needs_approval=True).exists()
+
+
+def set_needs_approval(campaign: Campaign, needs: bool) -> None:
+    Policy.objects.update_or_create(campaign=campaign, defaults={"needs_approval": needs})
+
+
+def approve(update: Update, user, version: str) -> None:
+    """Record `user`'s approval of the draft as it reads at `version` (what they saw)."""
+    with transaction.atomic():
+        locked = Update.objects.select_for_update().filter(pk=update.pk, status=Update.Status.DRAFT).first()
+        if locked is None:
+            raise CannotSend(_("This update is no longer a draft."))
+        if locked.version != version:
+            raise CannotSend(_("The update was changed after you opened it. Read it again before approving."))
+        Update.objects.filter(pk=update.pk).update(approved_by=user, approved_at=timezone.now())
+    update.refresh_from_db()
+
+
+def clear_approval(update: Update) -> None:
+    """An edit makes a new text: an earlier approval does not cover it."""
+    update.approved_by = None
+    update.approved_at = None
+
+
+def check_sendable(update: Update, sender, *, needs: bool) -> None:
+    """Raise CannotSend unless `sender` may send `update` now (the approval rule, if the campaign has it)."""
+    if update.status != Update.Status.DRAFT:
+        raise CannotSend(_("This update has already been sent."))
+    if not needs:
+        return
+    if update.approved_by_id is None:
+        raise CannotSend(_("This campaign asks for a second member's approval before an update goes out."))
+    if sender is None or update.approved_by_id == sender.pk:
+        raise CannotSend(_("A member other than the one who sends it must approve this update."))
+
+
+def start_sending(update: Update, *, sender=None, version: str | None = None) -> bool:
     """Freeze the recipient list (one pending delivery per recipient) and queue the first batch.
 
     Returns False if the update was not a draft (already started by a double click or another
-    organiser): the recipients are chosen once.
+    organiser): the recipients are chosen once. Raises CannotSend if the text changed since the
+    sender confirmed `version`, or if the campaign's approval rule is not met.
     """
     from campaign.queue import enqueue_on_commit
 
     from .tasks import send_update_batch
 
+    needs = needs_approval(update.statement.campaign)
     with transaction.atomic():
-        claimed = Update.objects.filter(pk=update.pk, status=Update.Status.DRAFT).update(
+        locked = Update.objects.select_for_update().filter(pk=update.pk, status=Update.Status.DRAFT).first()
+        if locked is None:
+            return False
+        if version is not None and locked.version != version:
+            raise CannotSend(_("The update was changed after you opened it. Check it again before sending."))
+        check_sendable(locked, sender, needs=needs)
+        Update.objects.filter(pk=update.pk).update(
             status=Update.Status.SENDING, started_at=timezone.now(), next_batch_at=timezone.now()
         )
-        if not claimed:
-            return False
         unsubscribed = _unsubscribed_hashes(update.statement.campaign_id)
         total = 0
         batch: list[Delivery] = []

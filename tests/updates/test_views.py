@@ -12,11 +12,29 @@ def urls(update, statement):
         "detail": ("get", f"/dashboard/c/{slug}/updates/{update.uuid}/"),
         "edit": ("get", f"/dashboard/c/{slug}/updates/{update.uuid}/edit/"),
         "send_test": ("post", f"/dashboard/c/{slug}/updates/{update.uuid}/test/"),
+        "confirm": ("get", f"/dashboard/c/{slug}/updates/{update.uuid}/confirm/"),
+        "preview_html": ("get", f"/dashboard/c/{slug}/updates/{update.uuid}/confirm/email.html"),
+        "approve": ("post", f"/dashboard/c/{slug}/updates/{update.uuid}/approve/"),
         "send": ("post", f"/dashboard/c/{slug}/updates/{update.uuid}/send/"),
+        "policy": ("post", f"/dashboard/c/{slug}/updates/policy/"),
     }
 
 
-@pytest.mark.parametrize("name", ["list", "create", "detail", "edit", "send_test", "send"])
+ALL = [
+    "list",
+    "create",
+    "detail",
+    "edit",
+    "send_test",
+    "confirm",
+    "preview_html",
+    "approve",
+    "send",
+    "policy",
+]
+
+
+@pytest.mark.parametrize("name", ALL)
 def test_outsiders_get_404(client, charlie, update, statement, name):
     method, url = urls(update, statement)[name]
     client.force_login(charlie)
@@ -68,7 +86,7 @@ def test_the_preview_counts_the_recipients(client, bob, update, statement, conse
 
     response = client.get(urls(update, statement)["detail"][1])
 
-    assert b"Send to 2 signers" in response.content
+    assert b"It will go to 2 signers" in response.content
 
 
 def test_a_test_goes_to_the_organiser_only(
@@ -94,7 +112,7 @@ def test_sending_shows_progress(
     client.force_login(alice)
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(urls(update, statement)["send"][1])
+        response = client.post(urls(update, statement)["send"][1], {"version": update.version})
 
     assert response.status_code == 303
     assert len(mail.outbox) == 2
