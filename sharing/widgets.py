@@ -24,6 +24,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.views.decorators.cache import cache_control
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -35,6 +36,7 @@ from petitions import services as petitions
 from petitions.forms import SignatureForm
 from petitions.models import Signature, Statement
 from petitions.signup import external_referrer, request_info, see_other
+from petitions.translations import localise
 
 from .views import public_statement
 
@@ -67,7 +69,7 @@ def spend_form_token(token: str, statement: Statement) -> bool:
 
 def _page(request, statement, form, status=200):
     context = {
-        "statement": statement,
+        "statement": localise(statement),
         "form": form,
         "form_token": make_form_token(statement) if form is not None else "",
         "statement_url": settings.SITE_URL + statement.get_absolute_url(),
@@ -101,7 +103,7 @@ def widget(request, campaign_slug, statement_slug):
 @_framable
 @require_GET
 def widget_thanks(request, campaign_slug, statement_slug):
-    statement = public_statement(campaign_slug, statement_slug)
+    statement = localise(public_statement(campaign_slug, statement_slug))
     return render(request, "sharing/widget_thanks.html", {"statement": statement})
 
 
@@ -109,16 +111,30 @@ def widget_thanks(request, campaign_slug, statement_slug):
 @require_GET
 @cache_control(public=True, max_age=30)
 def counter(request, campaign_slug, statement_slug):
-    statement = public_statement(campaign_slug, statement_slug)
+    statement = localise(public_statement(campaign_slug, statement_slug))
     context = {"statement": statement, "statement_url": settings.SITE_URL + statement.get_absolute_url()}
     return render(request, "sharing/widget_counter.html", context)
 
 
-def snippets(statement: Statement) -> dict[str, str]:
-    """The copy-paste iframes organisers put on their own pages."""
-    base = settings.SITE_URL + statement.get_absolute_url()
+# The iframe's height before the widget tells the embedding page its own (or for good, where the
+# page cannot run our script): enough for the whole form and its Sign button at a phone's width,
+# so nobody has to scroll inside the frame to sign. Measured by tests/browser/test_embed_widget.py.
+FALLBACK_HEIGHT = {"widget": 1400, "counter": 260}
+MAX_WIDTH = 480  # px, the widget's own layout width; narrower hosts get 100 % of their column
+
+
+def snippets(statement: Statement, language: str | None = None) -> dict[str, str]:
+    """The copy-paste code organisers put on their own pages: an iframe at 100 % of the column's
+    width up to MAX_WIDTH, and a small script that sizes it to its content."""
+    with translation.override(language or translation.get_language()):
+        base = settings.SITE_URL + statement.get_absolute_url()
     title = escape(statement.title)
+    script = f'<script src="{settings.SITE_URL}{settings.STATIC_URL}js/embed.js" async></script>'
+    style = f"display:block;width:100%;max-width:{MAX_WIDTH}px;border:0"
     return {
-        "widget": f'<iframe src="{base}embed/" title="{title}" width="420" height="760"></iframe>',
-        "counter": f'<iframe src="{base}embed/counter/" title="{title}" width="420" height="170"></iframe>',
+        kind: (
+            f'<iframe src="{base}{path}" title="{title}" data-solidarity-embed '
+            f'style="{style};height:{FALLBACK_HEIGHT[kind]}px" loading="lazy"></iframe>\n{script}'
+        )
+        for kind, path in (("widget", "embed/"), ("counter", "embed/counter/"))
     }

@@ -4,6 +4,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
 from events.models import Event
@@ -78,6 +79,13 @@ def sharing_panel(context, statement):
         "links": statement.short_links.all(),
         "form": context.get("short_link_form") or ShortLinkForm(),
         "sources": services.counts_by_source(statement),
-        "snippets": widgets.snippets(statement),
+        "snippets": [
+            {
+                "language": get_language_info(code)["name_local"],
+                "code": code,
+                **widgets.snippets(statement, code),
+            }
+            for code, _name in settings.LANGUAGES
+        ],
         "site_url": settings.SITE_URL,
     }

@@ -4,7 +4,10 @@ The browser is never downloaded: we launch /usr/bin/chromium (or CHROMIUM_PATH).
 skips these tests when Chromium or Playwright is missing (and fails them under CAMPAIGN_STRICT=1).
 """
 
+import http.server
 import os
+import threading
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -96,3 +99,36 @@ def demo_statement(transactional_db):
     return Statement.objects.select_related("campaign").get(
         campaign__slug="democracy-now", slug="solidarity-statement"
     )
+
+
+@pytest.fixture
+def other_site(live_server):
+    """Pages on another site (another origin and another site: 127.0.0.1 vs localhost), as a
+    newspaper embedding our widget would serve them. other_site(path, html) returns the page's URL."""
+    server_host = urlsplit(live_server.url).hostname
+    other_host = "127.0.0.1" if server_host == "localhost" else "localhost"
+    pages = {}
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            body = pages.get(self.path, "").encode()
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    origin = f"http://{other_host}:{server.server_address[1]}"
+
+    def serve(path: str, html: str) -> str:
+        pages[path] = html
+        return origin + path
+
+    yield serve
+    server.shutdown()
+    server.server_close()

@@ -1,9 +1,7 @@
 """The widget embedded in a page of another site (another origin and another site: 127.0.0.1 vs
 localhost), signed from there in a real Chromium, with third-party cookies as the browser treats them."""
 
-import http.server
 import re
-import threading
 from urllib.parse import urlsplit
 
 import pytest
@@ -21,41 +19,20 @@ def statement(transactional_db):
 
 
 @pytest.fixture
-def newspaper(live_server):
+def newspaper(live_server, other_site):
     """A page on another site that embeds what the test asks for, as a newspaper would."""
-    server_host = urlsplit(live_server.url).hostname
-    other_host = "127.0.0.1" if server_host == "localhost" else "localhost"
-    pages = {}
-
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the http.server API
-            body = pages.get(self.path, "").encode()
-            self.send_response(200 if body else 404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    origin = f"http://{other_host}:{server.server_address[1]}"
 
     def embed(path: str, src: str) -> str:
-        pages[path] = (
+        return other_site(
+            path,
             '<!doctype html><html><head><title>News</title><link rel="icon" href="data:,"></head>'
             "<body><h1>Today's news</h1>"
             f'<iframe id="widget" src="{live_server.url}{src}" title="Sign" width="420" height="900">'
             "</iframe>"
-            "</body></html>"
+            "</body></html>",
         )
-        return origin + path
 
-    yield embed
-    server.shutdown()
-    server.server_close()
+    return embed
 
 
 def _frame(page):

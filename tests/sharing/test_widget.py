@@ -150,3 +150,16 @@ def test_the_widget_sets_no_cookie(client, statement):
     response = client.get(WIDGET)
 
     assert not response.cookies
+
+
+def test_the_embed_code_is_as_wide_as_its_column_up_to_a_maximum_and_sizes_itself(statement, settings):
+    from sharing.widgets import snippets
+
+    code = snippets(statement, "es")
+
+    assert 'src="http://127.0.0.1:8000/es/c/peru/statement/embed/"' in code["widget"]
+    assert 'src="http://127.0.0.1:8000/es/c/peru/statement/embed/counter/"' in code["counter"]
+    for snippet in code.values():
+        assert "width:100%;max-width:480px" in snippet and "data-solidarity-embed" in snippet
+        assert '<script src="http://127.0.0.1:8000/static/js/embed.js" async></script>' in snippet
+        assert 'width="420"' not in snippet
