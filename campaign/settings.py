@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "organisers",
     "events",
     "monitoring",
+    "django_prometheus",
 ]
 
 MIDDLEWARE = [
     "monitoring.middleware.ProbeMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "monitoring.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -66,6 +68,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "organisers.middleware.StaffMFAMiddleware",
     "campaign.middleware.DatabaseUnavailableMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -297,7 +300,7 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -454,6 +457,10 @@ CELERY_BEAT_SCHEDULE["monitoring-heartbeat"] = {
 READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=120)
 # ... or when a mail has been due and unsent for longer than this (senders stopped or too slow).
 READYZ_MAIL_MAX_AGE = env.int("READYZ_MAIL_MAX_AGE", default=900)
+# /metrics answers a bearer METRICS_TOKEN, or clients in METRICS_ALLOWED_IPS (addresses or networks,
+# after TRUSTED_PROXY_COUNT); with neither set, nobody. Everyone else gets a 404.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=[])
 # Errors go to Sentry when SENTRY_DSN is set, without signers' emails or IPs (monitoring/sentry.py).
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:

@@ -1,9 +1,11 @@
 import json
+import os
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest, multiprocess
 
-from . import health
+from . import health, metrics
 
 
 @never_cache
@@ -31,3 +33,21 @@ def readyz(request):
         content_type="application/json",
         status=200 if report["status"] == health.OK else 503,
     )
+
+
+@never_cache
+def prometheus(request):
+    """Prometheus metrics: request and process figures (django-prometheus) and the platform's own.
+
+    Only for METRICS_TOKEN or METRICS_ALLOWED_IPS; anyone else gets the same 404 as a missing page.
+    """
+    if not metrics.allowed(request):
+        raise Http404
+    if "PROMETHEUS_MULTIPROC_DIR" in os.environ:
+        # Every gunicorn worker's request counters, summed; the platform's figures once.
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        registry.register(metrics.PlatformCollector())
+    else:
+        registry = REGISTRY
+    return HttpResponse(generate_latest(registry), content_type=CONTENT_TYPE_LATEST)
