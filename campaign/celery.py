@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import task_prerun
+from celery.signals import beat_init, task_prerun, worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "campaign.settings")
 
@@ -43,6 +43,23 @@ def _patch_kombu_redis_channel():
 
 
 _patch_kombu_redis_channel()
+
+
+@worker_init.connect
+@beat_init.connect
+def _require_secret_key(**kwargs):
+    """Workers sign confirmation and withdrawal links: no worker or beat without the key.
+
+    SystemExit, because Celery logs and ignores an exception a signal handler raises.
+    """
+    from django.core.exceptions import ImproperlyConfigured
+
+    from campaign.startup import require_secret_key
+
+    try:
+        require_secret_key()
+    except ImproperlyConfigured as error:
+        raise SystemExit(str(error)) from None
 
 
 @task_prerun.connect

@@ -7,7 +7,6 @@ console. Set DATABASE_URL, REDIS_URL and EMAIL_URL to run on PostgreSQL, Redis/C
 from pathlib import Path
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
@@ -15,12 +14,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
+# Required in production mode by the web server and the Celery processes (campaign.startup), not by
+# management commands that sign nothing: createsuperuser, migrate, setup_moderators… run without it.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (production mode)."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-only-for-DJANGO_DEBUG"  # noqa: S105
 
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])

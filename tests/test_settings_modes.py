@@ -21,11 +21,45 @@ def manage(*args, **env):
     )
 
 
-def test_production_mode_refuses_to_start_without_a_secret_key():
-    result = manage("check", DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="campaign.settings")
+def run(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    return subprocess.run(args, cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
+
+
+def test_production_mode_web_server_refuses_to_start_without_a_secret_key():
+    result = run(sys.executable, "-c", "import campaign.wsgi", DJANGO_DEBUG="0")
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_worker_refuses_to_start_without_a_secret_key(tmp_path):
+    celery = str(Path(sys.executable).parent / "celery")
+    result = run(
+        celery, "-A", "campaign", "worker", "--pool", "solo", "--loglevel", "WARNING",
+        DJANGO_DEBUG="0", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", REDIS_URL="",
+    )  # fmt: skip
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_admin_commands_need_no_secret_key(tmp_path):
+    env = {"DJANGO_DEBUG": "0", "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    steps = [
+        manage("migrate", "--noinput", **env),
+        manage("setup_moderators", **env),
+        manage(
+            "createsuperuser", "--noinput", "--username", "admin", "--email", "admin@example.org",
+            DJANGO_SUPERUSER_PASSWORD="a long admin passphrase 2026", **env,
+        ),
+    ]  # fmt: skip
+
+    for result in steps:
+        assert result.returncode == 0, result.stderr
+    assert "Superuser created successfully." in steps[-1].stdout
 
 
 def test_production_settings_pass_the_deployment_checklist():
