@@ -45,12 +45,10 @@ INSTALLED_APPS = [
     "organisers",
     "events",
     "monitoring",
-    "django_prometheus",
 ]
 
 MIDDLEWARE = [
     "monitoring.middleware.ProbeMiddleware",
-    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "monitoring.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -65,7 +63,6 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "organisers.middleware.StaffMFAMiddleware",
     "campaign.middleware.DatabaseUnavailableMiddleware",
-    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"

@@ -37,7 +37,7 @@ def readyz(request):
 
 @never_cache
 def prometheus(request):
-    """Prometheus metrics: request and process figures (django-prometheus) and the platform's own.
+    """Prometheus metrics: requests, the process, and the platform's own figures.
 
     Only for METRICS_TOKEN or METRICS_ALLOWED_IPS; anyone else gets the same 404 as a missing page.
     """

@@ -110,9 +110,11 @@ def test_a_signing_request_moves_the_signature_counter(client, token, statement)
     assert scrape(client)["campaign_signatures_total"] == before + 1
 
 
-def test_it_has_django_prometheus_request_figures(client, token):
-    client.get("/")
+def test_it_counts_requests_by_route_pattern_never_by_path(client, token, db):
+    client.get("/confirm/secret-token-123/")  # a forged token: 400
 
     figures = scrape(client)
 
-    assert any(name.startswith("django_http_requests_total_by_method_total") for name in figures)
+    assert figures["campaign_http_requests_total[GET][confirm/<str:token>/][400]"] >= 1
+    assert not any("secret-token-123" in name for name in figures)
+    assert figures["campaign_http_request_duration_seconds_count[confirm/<str:token>/]"] >= 1
