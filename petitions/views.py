@@ -122,15 +122,12 @@ def confirm(request, token):
         return render(request, "petitions/statement_closed.html", {"statement": statement}, status=409)
     if result.signature.status == services.Signature.Status.WITHDRAWN:
         return render(request, "privacy/withdrawn.html", {"statement": statement, "withdrawn": False})
-    share_url = settings.SITE_URL + statement.get_absolute_url()
     withdraw_url = reverse("privacy:withdraw", args=[make_withdraw_token(result.signature)])
     return render(
         request,
         "petitions/thanks.html",
         {
             "statement": statement,
-            "share_url": share_url,
-            "share_text": statement.title,
             "withdraw_url": withdraw_url,
         },
     )

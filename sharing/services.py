@@ -2,8 +2,10 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import QueryDict
+from django.urls import reverse
 
 from petitions.models import Signature, Statement
 
@@ -31,6 +33,35 @@ def redirect_url(link: ShortLink, query: QueryDict) -> str:
         params.append(("src", SHORT_LINK_SOURCE))
     url = link.target.get_absolute_url()
     return f"{url}?{urlencode(params)}" if params else url
+
+
+# Where a shared link was sent from, as its utm_source: the statement form keeps it on the signature.
+CHANNELS = ("whatsapp", "telegram", "x", "facebook", "email", "copy", "share")
+
+
+def share_url(target, channel: str) -> str:
+    """The link to share a statement, event or campaign from one channel, in the active language.
+
+    The target's short link where it has one (/es/s/peru?utm_source=whatsapp), else its page; the
+    short link keeps utm_* on its redirect, so the signature records the channel either way.
+    """
+    link = target.short_links.first() if hasattr(target, "short_links") else None
+    if link is not None:
+        path = reverse("sharing:short_link", args=[link.slug])
+    else:
+        path = target.get_absolute_url()
+    return f"{settings.SITE_URL}{path}?{urlencode({'utm_source': channel})}"
+
+
+def counts_by_channel(statement: Statement) -> list[tuple[str, int]]:
+    """Confirmed signatures by the channel their link was shared on (utm_source), most first."""
+    return list(
+        Signature.objects.filter(statement=statement, status=Signature.Status.CONFIRMED)
+        .exclude(utm_source="")
+        .values_list("utm_source")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "utm_source")[:20]
+    )
 
 
 def counts_by_source(statement: Statement) -> list[tuple[str, int]]:

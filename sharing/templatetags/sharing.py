@@ -66,6 +66,15 @@ def share_meta(context):
     return {"card": card}
 
 
+@register.inclusion_tag("sharing/_share_actions.html")
+def share_actions(target, heading=""):
+    """WhatsApp, Telegram, X, Facebook, email, copy link and (on phones) the system's share sheet,
+    each with its own utm_source, for a statement, event or campaign. Links only: no script needed
+    but for copying and the share sheet."""
+    urls = {channel: services.share_url(target, channel) for channel in services.CHANNELS}
+    return {"title": target.title, "urls": urls, "heading": heading or _("Share")}
+
+
 @register.inclusion_tag("sharing/_dashboard_panel.html", takes_context=True)
 def sharing_panel(context, statement):
     """Short links, signatures by source and the embed snippets, for the organisers' dashboard."""
@@ -79,6 +88,7 @@ def sharing_panel(context, statement):
         "links": statement.short_links.all(),
         "form": context.get("short_link_form") or ShortLinkForm(),
         "sources": services.counts_by_source(statement),
+        "channels": services.counts_by_channel(statement),
         "snippets": [
             {
                 "language": get_language_info(code)["name_local"],

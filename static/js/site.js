@@ -25,6 +25,17 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 
+  // The system's share sheet (phones): shown only where the browser has one and a touch screen.
+  const coarse = window.matchMedia && window.matchMedia("(pointer: coarse)").matches;
+  document.querySelectorAll(".share-native").forEach((button) => {
+    if (!navigator.share || !coarse) return;
+    button.closest(".share-native-item").hidden = false;
+    button.addEventListener("click", () => {
+      const data = { title: button.getAttribute("data-share-title"), url: button.getAttribute("data-share-url") };
+      navigator.share(data).catch(() => {}); // closing the sheet is not an error worth showing
+    });
+  });
+
   const form = document.querySelector(".sign-form");
   if (!form) return;
 
