@@ -200,6 +200,9 @@ DKIM_DOMAIN = env.str("DKIM_DOMAIN", default="")
 # Signing: how long a confirmation link stays valid, and how often one signature may be mailed.
 CONFIRM_TOKEN_MAX_AGE = env.int("CONFIRM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
 MAX_MAILS_PER_SIGNATURE = 3
+# Mails to one address about one statement in a day, whatever was submitted: the only thing that
+# keeps the owner of an address from getting the mail for a submission in their name.
+MAX_MAILS_PER_ADDRESS_PER_DAY = 3
 # Key for hashing signers' IP addresses; the addresses themselves are never stored.
 IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
 

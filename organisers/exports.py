@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
 from petitions.models import Signature, Statement
@@ -83,7 +83,16 @@ def signatories(statement: Statement, filters: dict):
     """The statement's signatures matching the export filters (see ExportForm.filters)."""
     queryset = Signature.objects.filter(statement=statement)
     if filters.get("status") == "all":
-        queryset = queryset.filter(status__in=[Signature.Status.CONFIRMED, Signature.Status.PENDING])
+        # One row per address: a pending submission is left out when the address confirmed another
+        # or submitted again later (each submission is its own row; see petitions.services.sign).
+        same_address = Signature.objects.filter(
+            statement=statement, email_normalized=OuterRef("email_normalized")
+        )
+        later = same_address.filter(status=Signature.Status.PENDING, created_at__gt=OuterRef("created_at"))
+        confirmed = same_address.filter(status=Signature.Status.CONFIRMED)
+        queryset = queryset.filter(status__in=[Signature.Status.CONFIRMED, Signature.Status.PENDING]).exclude(
+            Q(status=Signature.Status.PENDING) & ~Q(email_normalized="") & (Exists(later) | Exists(confirmed))
+        )
     else:
         queryset = queryset.filter(status=Signature.Status.CONFIRMED)
     if filters.get("kind"):

@@ -24,20 +24,38 @@ def _message(template: str, to: str, context: dict) -> EmailMultiAlternatives:
     return message
 
 
-def signature_message(signature) -> EmailMultiAlternatives:
-    """The confirmation email for a pending signature, or "you have already signed" for a confirmed one."""
+def signature_message(signature) -> EmailMultiAlternatives | None:
+    """The mail for one submission: its confirmation link, with what a click does for its own choices.
+
+    If the address has a confirmed signature already, the mail says so ("you have already signed")
+    and the link offers this submission's choices instead: the mailbox owner decides. A submission
+    that is no longer waiting for its owner's click (confirmed, superseded, withdrawn) gets nothing.
+    """
+    from .services import MAILABLE
+
+    if signature.status not in MAILABLE:
+        return None
     statement = localise(signature.statement, signature.language or settings.LANGUAGE_CODE)
+    already_signed = (
+        signature.email_normalized
+        and type(signature)
+        .objects.filter(
+            statement_id=signature.statement_id,
+            email_normalized=signature.email_normalized,
+            status=signature.Status.CONFIRMED,
+        )
+        .exists()
+    )
     context = {
         "signature": signature,
         "statement": statement,
         "campaign": statement.campaign,
+        "listing_reviewed": signature.kind == signature.Kind.ORGANISATION
+        or not signature.statement.auto_approve_individuals,
         "statement_url": absolute(statement.get_absolute_url()),
+        "confirm_url": absolute(reverse("petitions:confirm", args=[make_confirm_token(signature)])),
         "withdraw_url": absolute(reverse("privacy:withdraw", args=[make_withdraw_token(signature)])),
         "privacy_url": absolute(reverse("privacy:policy")),
     }
     with translation.override(signature.language or settings.LANGUAGE_CODE):
-        if signature.status == signature.Status.CONFIRMED:
-            return _message("already_signed", signature.email, context)
-        token = make_confirm_token(signature)
-        context["confirm_url"] = absolute(reverse("petitions:confirm", args=[token]))
-        return _message("confirm", signature.email, context)
+        return _message("already_signed" if already_signed else "confirm", signature.email, context)

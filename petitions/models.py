@@ -188,8 +188,11 @@ class Signature(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending confirmation")
         CONFIRMED = "confirmed", _("Confirmed")
-        # Held for review (rate limits, abuse checks): not counted, not mailed.
+        # Held for review (rate limits, block lists): mailed like a pending one, but its confirmation
+        # is counted only once a moderator releases it.
         HELD = "held", _("Held for review")
+        # Another submission of the same address was confirmed: never counted, never listed.
+        SUPERSEDED = "superseded", _("Superseded by another submission")
         INVALID = "invalid", _("Invalid")
         FRAUDULENT = "fraudulent", _("Fraudulent")
         WITHDRAWN = "withdrawn", _("Withdrawn by the signer")
@@ -265,11 +268,12 @@ class Signature(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
+            # Every submission is its own row with its own choices; only one per address is confirmed.
             # Paper signatures may come without an email address: those are not deduplicated.
             models.UniqueConstraint(
                 fields=["statement", "email_normalized"],
-                condition=~Q(email_normalized=""),
-                name="one_signature_per_email",
+                condition=Q(status="confirmed") & ~Q(email_normalized=""),
+                name="one_confirmed_signature_per_email",
             ),
         ]
         indexes = [
@@ -284,6 +288,7 @@ class Signature(models.Model):
                 name="signature_mail_due",
             ),
             models.Index(fields=["statement", "status", "created_at"]),
+            models.Index(fields=["statement", "email_normalized"], name="signature_address"),
             # The trending view and rate reports: signatures of the last hour.
             models.Index(fields=["created_at"], name="signature_created"),
             models.Index(
@@ -302,3 +307,16 @@ class Signature(models.Model):
 
     def __str__(self):
         return f"{self.name} on {self.statement}"
+
+    @property
+    def public_place(self) -> str:
+        # "City or postcode" is shown only when it looks like a city: a postcode can locate a home.
+        if self.location and not any(ch.isdigit() for ch in self.location):
+            return self.location
+        return self.country.name
+
+    @property
+    def public_line(self) -> str:
+        """How the public list shows this signer: "Name, Organisation, Place"."""
+        organisation = self.organisation if self.kind == self.Kind.ORGANISATION else ""
+        return ", ".join(part for part in (self.name, organisation, self.public_place) if part)

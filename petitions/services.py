@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import mail
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Case, Count, F, Value, When
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, Count, F, Sum, Value, When
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -59,15 +59,20 @@ class RequestInfo:
 
 
 def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | None:
-    """Store a pending signature and queue its confirmation email; return it (None if nothing new).
+    """Store this submission as its own signature, with its own choices, and queue its email.
 
-    If this email already signed the statement nothing new is stored: the existing signature is
-    mailed again (a fresh confirmation link while pending, "you have already signed" once
-    confirmed), at most MAX_MAILS_PER_SIGNATURE times. The caller answers the same either way.
+    Every submission gets its own row and its own link, so a click confirms exactly the choices
+    the mail it came in states (see confirm()). The mailbox owner is always mailed, whatever an
+    earlier submission for the address was (pending, held or confirmed: then the mail says "you
+    have already signed"), unless MAX_MAILS_PER_ADDRESS_PER_DAY mails went to this address for
+    this statement in the last day: that cap is the only thing that silences, the same for all.
 
-    An attempt that fails the abuse checks (block lists, rate limits, a form sent back too fast:
-    see moderation.abuse) is stored held for review instead: not mailed and not counted, and for a
-    repeated email nothing is mailed. The caller still answers the same.
+    An attempt that fails the abuse checks (block lists, rate limits, no form time: see
+    moderation.abuse) is stored held for review: mailed like any other, but counted only once a
+    moderator releases it. The caller answers the same either way.
+
+    Returns the new signature, or None when nothing was stored (an offline confirmation of an
+    address that is confirmed already).
     """
     email_normalized = normalize_email(data["email"])
     domain = abuse.email_domain(email_normalized)
@@ -76,87 +81,94 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
     screened = abuse.screen(statement.pk, email_normalized, info.ip, ip_hash)
     # How fast the form came back is a signal for moderators, never a reason to hold on its own:
     # browsers fill forms in at once, and the confirmation mail is what proves a real mailbox.
-    # A client of the organisers' API sends no rendered form, so it has no fill time at all.
-    api = info.source == Signature.Source.API
-    fill_ms, no_form_time = (None, "") if api else abuse.fill_time(data.get("started"))
+    fill_ms, no_form_time = abuse.fill_time(data.get("started"))
     hold_reason = info.hold_reason or no_form_time or screened
     offline = info.confirmed_offline and not hold_reason
     is_org = data.get("kind") == Signature.Kind.ORGANISATION
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            signature = Signature.objects.create(
-                statement=statement,
-                status=Signature.Status.HELD
-                if hold_reason
-                else (Signature.Status.CONFIRMED if offline else Signature.Status.PENDING),
-                hold_reason=hold_reason[:40],
-                fill_ms=fill_ms,
-                email=data["email"].strip(),
-                email_normalized=email_normalized,
-                email_domain=domain,
-                name=data["name"],
-                country=data["country"],
-                kind=Signature.Kind.ORGANISATION if is_org else Signature.Kind.INDIVIDUAL,
-                organisation=data.get("organisation", "") if is_org else "",
-                role=data.get("role", "") if is_org else "",
-                location=data.get("location", ""),
-                comment=data.get("comment", ""),
-                show_publicly=bool(data.get("show_publicly")),
-                listing=Signature.Listing.PENDING
-                if data.get("show_publicly")
-                else Signature.Listing.NOT_REQUESTED,
-                consent_contact=consent,
-                consent_text=consent_wording(statement) if consent else "",
-                consent_at=now if consent else None,
-                language=translation.get_language() or "",
-                referrer=info.referrer[:500],
-                utm_source=info.utm_source[:100],
-                source=info.source or Signature.Source.WEB,
-                ip_hash=ip_hash,
-                user_agent=info.user_agent[:300],
-                created_at=now,
-                confirmed_at=now if offline else None,
-                mails_requested=0 if hold_reason or offline else 1,
+    with transaction.atomic():
+        _lock_address(statement.pk, email_normalized)
+        if offline:
+            already = Signature.objects.filter(
+                statement=statement, email_normalized=email_normalized, status=Signature.Status.CONFIRMED
             )
-            if not hold_reason and not offline:
-                enqueue_on_commit(_send_task(), signature.pk)
-            if offline:
-                events.publish(
-                    events.SIGNATURE_CONFIRMED, campaign_id=statement.campaign_id, ref=signature.uuid
-                )
-            if offline and settings.TALLY_ON_CONFIRM:
-                from .tasks import tally_statement
+            if email_normalized and already.exists():
+                return None
+            mail = False
+        else:
+            mail = _mails_today(statement, email_normalized, now) < settings.MAX_MAILS_PER_ADDRESS_PER_DAY
+        signature = Signature.objects.create(
+            statement=statement,
+            status=Signature.Status.HELD
+            if hold_reason
+            else (Signature.Status.CONFIRMED if offline else Signature.Status.PENDING),
+            hold_reason=hold_reason[:40],
+            fill_ms=fill_ms,
+            email=data["email"].strip(),
+            email_normalized=email_normalized,
+            email_domain=domain,
+            name=data["name"],
+            country=data["country"],
+            kind=Signature.Kind.ORGANISATION if is_org else Signature.Kind.INDIVIDUAL,
+            organisation=data.get("organisation", "") if is_org else "",
+            role=data.get("role", "") if is_org else "",
+            location=data.get("location", ""),
+            comment=data.get("comment", ""),
+            show_publicly=bool(data.get("show_publicly")),
+            listing=Signature.Listing.PENDING
+            if data.get("show_publicly")
+            else Signature.Listing.NOT_REQUESTED,
+            consent_contact=consent,
+            consent_text=consent_wording(statement) if consent else "",
+            consent_at=now if consent else None,
+            language=translation.get_language() or "",
+            referrer=info.referrer[:500],
+            utm_source=info.utm_source[:100],
+            source=info.source or Signature.Source.WEB,
+            ip_hash=ip_hash,
+            user_agent=info.user_agent[:300],
+            created_at=now,
+            confirmed_at=now if offline else None,
+            mails_requested=1 if mail else 0,
+        )
+        if mail:
+            enqueue_on_commit(_send_task(), signature.pk)
+        if offline:
+            events.publish(events.SIGNATURE_CONFIRMED, campaign_id=statement.campaign_id, ref=signature.uuid)
+        if offline and settings.TALLY_ON_CONFIRM:
+            from .tasks import tally_statement
 
-                enqueue_on_commit(tally_statement, statement.pk)
-    except IntegrityError:
-        if not hold_reason and not offline:
-            _request_another_mail(statement, email_normalized)
-        return None
+            enqueue_on_commit(tally_statement, statement.pk)
     return signature
 
 
-def _request_another_mail(statement: Statement, email_normalized: str) -> None:
-    with transaction.atomic():
-        signature_id = (
-            Signature.objects.filter(
-                statement=statement, email_normalized=email_normalized, status__in=MAILABLE
-            )
-            .values_list("pk", flat=True)
-            .first()
-        )
-        if signature_id is None:
-            return
-        requested = Signature.objects.filter(
-            pk=signature_id, mails_requested__lt=settings.MAX_MAILS_PER_SIGNATURE
-        ).update(mails_requested=F("mails_requested") + 1)
-        if requested:
-            enqueue_on_commit(_send_task(), signature_id)
+def _lock_address(statement_id: int, email_normalized: str) -> None:
+    """Serialise submissions of one address to one statement, so a burst cannot pass the mail cap.
+
+    A transaction-scoped advisory lock on PostgreSQL (other addresses are not held up); SQLite
+    runs one write transaction at a time anyway.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [statement_id, email_normalized])
 
 
-# Only these are ever mailed: held, invalid, fraudulent and withdrawn signatures get nothing.
-MAILABLE = (Signature.Status.PENDING, Signature.Status.CONFIRMED)
+def _mails_today(statement: Statement, email_normalized: str, now) -> int:
+    since = now - timezone.timedelta(days=1)
+    submissions = Signature.objects.filter(
+        statement=statement, email_normalized=email_normalized, created_at__gte=since
+    )
+    return submissions.aggregate(n=Sum("mails_requested", default=0))["n"]
+
+
+# Only these are ever mailed: a confirmation link (or "you have already signed") for a submission
+# nobody has confirmed yet. Confirmed, superseded, invalid, fraudulent, withdrawn: nothing.
+MAILABLE = (Signature.Status.PENDING, Signature.Status.HELD)
+# Submissions whose link may still be clicked.
+UNCONFIRMED = MAILABLE
+# A withdrawn signature is gone for good; a confirmed one cannot take its own place.
+NOT_REPLACING = (Signature.Status.CONFIRMED, Signature.Status.WITHDRAWN)
 
 
 def _send_task():
@@ -186,11 +198,14 @@ def send_signature_mail(signature_id: int, mailer=None) -> bool:
             )
             if signature is None:
                 return False
-            if signature.status == Signature.Status.PENDING and not signature.statement.is_open:
+            if not signature.statement.is_open:
                 # No confirmation for a closed statement: the mail is no longer due (nor swept again).
                 Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
                 return False
             message = signature_message(signature)
+            if message is None:
+                Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
+                return False
             if mailer is None:
                 message.send()
             else:
@@ -257,10 +272,19 @@ class Confirmation:
     signature: Signature
     newly_confirmed: bool
     statement_closed: bool = False
+    # The owner confirmed, but the submission was held: it counts once a moderator releases it.
+    awaiting_review: bool = False
+    # The address had signed already: this submission's choices replaced the earlier ones.
+    replaced: bool = False
 
 
 def confirm(token: str) -> Confirmation:
-    """Confirm the signature a token was made for. Idempotent: opening the link again does nothing.
+    """Confirm the submission a token was made for, with that submission's own choices. Idempotent.
+
+    The mailbox owner's click decides: the address's other unconfirmed submissions for the statement
+    are superseded (never counted, never listed), and if the address had already confirmed, this
+    submission takes the earlier one's place in the total (see replace_confirmed). A held submission
+    is marked as confirmed by its owner and stays held for a moderator.
 
     Raises InvalidToken (forged, tampered, unknown) or ExpiredToken.
     """
@@ -268,26 +292,114 @@ def confirm(token: str) -> Confirmation:
     signature = Signature.objects.select_related("statement__campaign").filter(uuid=signature_uuid).first()
     if signature is None:
         raise InvalidToken("no such signature")
-    if signature.status != Signature.Status.PENDING:
-        return Confirmation(signature, newly_confirmed=False)
+    if not _clickable(signature):
+        return Confirmation(
+            signature, newly_confirmed=False, awaiting_review=signature.status == Signature.Status.HELD
+        )
     if not signature.statement.is_open:
         return Confirmation(signature, newly_confirmed=False, statement_closed=True)
+    now = timezone.now()
     with transaction.atomic():
+        _lock_address(signature.statement_id, signature.email_normalized)
+        if signature.status == Signature.Status.HELD:
+            updated = Signature.objects.filter(pk=signature.pk, status=Signature.Status.HELD).update(
+                confirmed_at=now
+            )
+            _supersede_others(signature)
+            signature.refresh_from_db()
+            return Confirmation(signature, newly_confirmed=bool(updated), awaiting_review=True)
+        if signature.status == Signature.Status.SUPERSEDED:
+            # Another of the address's links was clicked first; this later click decides now.
+            Signature.objects.filter(pk=signature.pk, status=Signature.Status.SUPERSEDED).update(
+                status=Signature.Status.PENDING
+            )
+            signature.status = Signature.Status.PENDING
+        confirmed = _confirmed_of_address(signature)
+        if confirmed is not None:
+            replaced = replace_confirmed(signature, confirmed)
+            signature.refresh_from_db()
+            return Confirmation(signature, newly_confirmed=replaced, replaced=replaced)
         updated = Signature.objects.filter(pk=signature.pk, status=Signature.Status.PENDING).update(
             status=Signature.Status.CONFIRMED,
-            confirmed_at=timezone.now(),
+            confirmed_at=now,
             listing=_listing_on_confirm(signature),
         )
         if updated:
+            _supersede_others(signature)
             events.publish(
                 events.SIGNATURE_CONFIRMED, campaign_id=signature.statement.campaign_id, ref=signature.uuid
             )
-        if updated and settings.TALLY_ON_CONFIRM:
-            from .tasks import tally_statement
+            if settings.TALLY_ON_CONFIRM:
+                from .tasks import tally_statement
 
-            enqueue_on_commit(tally_statement, signature.statement_id)
+                enqueue_on_commit(tally_statement, signature.statement_id)
     signature.refresh_from_db()
     return Confirmation(signature, newly_confirmed=bool(updated))
+
+
+def _clickable(signature: Signature) -> bool:
+    """Whether this submission's link still decides something: it was never confirmed by its owner."""
+    if signature.confirmed_at is not None:
+        return False
+    return signature.status in (*UNCONFIRMED, Signature.Status.SUPERSEDED)
+
+
+def _confirmed_of_address(signature: Signature) -> Signature | None:
+    if not signature.email_normalized:
+        return None
+    return (
+        Signature.objects.filter(
+            statement_id=signature.statement_id,
+            email_normalized=signature.email_normalized,
+            status=Signature.Status.CONFIRMED,
+        )
+        .exclude(pk=signature.pk)
+        .first()
+    )
+
+
+def _supersede_others(signature: Signature) -> int:
+    """The owner chose this submission: the address's other unconfirmed ones are set aside, unmailed."""
+    if not signature.email_normalized:
+        return 0
+    return (
+        Signature.objects.filter(
+            statement_id=signature.statement_id,
+            email_normalized=signature.email_normalized,
+            status__in=UNCONFIRMED,
+        )
+        .exclude(pk=signature.pk)
+        .update(status=Signature.Status.SUPERSEDED, mails_requested=F("mails_sent"))
+    )
+
+
+def replace_confirmed(signature: Signature, confirmed: Signature) -> bool:
+    """Confirm `signature` in place of the address's earlier confirmed one; the total is unchanged.
+
+    Under the statement lock (as tally() and recount()), the earlier row is superseded and this one
+    inherits its place in the count, so the address is counted exactly once throughout.
+    """
+    _lock_statements([signature.statement_id])
+    earlier = Signature.objects.filter(pk=confirmed.pk, status=Signature.Status.CONFIRMED)
+    current = earlier.values("counted").first()
+    replacing = Signature.objects.filter(pk=signature.pk).exclude(status__in=NOT_REPLACING)
+    if current is None or not replacing.exists():
+        return False
+    earlier.update(status=Signature.Status.SUPERSEDED, counted=False)
+    updated = replacing.update(
+        status=Signature.Status.CONFIRMED,
+        confirmed_at=timezone.now(),
+        counted=current["counted"],
+        hold_reason="",
+        listing=_listing_on_confirm(signature),
+    )
+    _supersede_others(signature)
+    if updated:
+        # For the organisers' tools: the address's earlier signature gives way to this one.
+        campaign_id = signature.statement.campaign_id
+        events.publish(events.SIGNATURE_WITHDRAWN, campaign_id=campaign_id, ref=confirmed.uuid)
+        events.publish(events.SIGNATURE_CONFIRMED, campaign_id=campaign_id, ref=signature.uuid)
+    return bool(updated)
 
 
 def _listing_on_confirm(signature: Signature):
@@ -405,8 +517,8 @@ RESTORABLE = (Signature.Status.HELD, Signature.Status.INVALID, Signature.Status.
 def restore(signature_ids: list[int]) -> dict[int, int]:
     """Undo a hold or an exclusion: confirmed signatures count again at once, others become pending.
 
-    A signature that never confirmed goes back to pending with a confirmation mail due (held ones
-    were never mailed). Withdrawn signatures stay withdrawn: that was the signer's choice. Returns,
+    A signature that never confirmed goes back to pending with its confirmation mail due again.
+    Withdrawn signatures stay withdrawn: that was the signer's choice. Returns,
     per statement id, how many were added to its total.
     """
     with transaction.atomic():
@@ -415,11 +527,22 @@ def restore(signature_ids: list[int]) -> dict[int, int]:
         if not statement_ids:
             return {}
         _lock_statements(statement_ids)
-        confirmed = rows.filter(confirmed_at__isnull=False)
-        added = dict(
-            confirmed.values("statement_id").annotate(n=Count("pk")).values_list("statement_id", "n")
-        )
-        confirmed.update(status=Signature.Status.CONFIRMED, counted=True, hold_reason="")
+        added = {}
+        for signature in rows.filter(confirmed_at__isnull=False).order_by("confirmed_at", "pk"):
+            # Confirmed by its owner: it counts again, taking the place of an earlier confirmation of
+            # the address if there is one (one confirmed signature per address).
+            confirmed = _confirmed_of_address(signature)
+            if confirmed is not None and confirmed.confirmed_at > signature.confirmed_at:
+                # The owner confirmed again since: their later choice stands.
+                Signature.objects.filter(pk=signature.pk).update(status=Signature.Status.SUPERSEDED)
+                continue
+            if confirmed is not None:
+                replace_confirmed(signature, confirmed)
+                continue
+            Signature.objects.filter(pk=signature.pk).update(
+                status=Signature.Status.CONFIRMED, counted=True, hold_reason=""
+            )
+            added[signature.statement_id] = added.get(signature.statement_id, 0) + 1
         unconfirmed_ids = list(rows.filter(confirmed_at__isnull=True).values_list("pk", flat=True))
         Signature.objects.filter(pk__in=unconfirmed_ids).update(
             status=Signature.Status.PENDING,

@@ -91,7 +91,8 @@ def statement_count(request, campaign_slug, statement_slug):
 @require_GET
 def check_email(request, campaign_slug, statement_slug):
     statement = _public_statement(campaign_slug, statement_slug)
-    return render(request, "petitions/check_email.html", {"statement": statement})
+    context = {"statement": statement, "max_mails": settings.MAX_MAILS_PER_ADDRESS_PER_DAY}
+    return render(request, "petitions/check_email.html", context)
 
 
 @require_GET
@@ -129,19 +130,15 @@ def confirm(request, token):
         {
             "statement": statement,
             "withdraw_url": withdraw_url,
+            "awaiting_review": result.awaiting_review,
+            "replaced": result.replaced,
+            "superseded": result.signature.status == services.Signature.Status.SUPERSEDED,
         },
     )
 
 
 SEARCH_MAX_LENGTH = 100
 SIGNATORIES_PER_PAGE = 100
-
-
-def _place(signature) -> str:
-    # "City or postcode" is shown only when it looks like a city: a postcode can locate a home.
-    if signature.location and not any(ch.isdigit() for ch in signature.location):
-        return signature.location
-    return signature.country.name
 
 
 @require_GET
@@ -169,7 +166,7 @@ def signatories(request, campaign_slug, statement_slug):
     )
     page = Paginator(listed, SIGNATORIES_PER_PAGE).get_page(request.GET.get("page"))
     for signature in page.object_list:
-        signature.place = _place(signature)
+        signature.place = signature.public_place
     return render(
         request,
         "petitions/signatories.html",

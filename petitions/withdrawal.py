@@ -87,9 +87,11 @@ def signature_for_withdrawal(token: str) -> Signature:
 def withdraw(token: str) -> Withdrawal:
     """Withdraw the signature: out of every list and total, its personal data erased. Idempotent.
 
-    Takes the statement row lock (FOR NO KEY UPDATE) like tally() and recount(), then reads the
-    signature: if the tally had counted it, the total goes down by one in the same transaction, so
-    the public count never drifts and a later recount agrees.
+    Every submission of the same address to the statement goes with it (only the mailbox owner has
+    the link, and each submission is theirs to erase), so nothing of theirs is left pending, held
+    or superseded. Takes the statement row lock (FOR NO KEY UPDATE) like tally() and recount(),
+    then reads the rows: if the tally had counted one, the total goes down by one in the same
+    transaction, so the public count never drifts and a later recount agrees.
     """
     signature = signature_for_withdrawal(token)
     with transaction.atomic():
@@ -99,18 +101,25 @@ def withdraw(token: str) -> Withdrawal:
         )
         if current is None or current["status"] not in WITHDRAWABLE:
             return Withdrawal(signature, signature.statement, withdrawn=False)
-        Signature.objects.filter(pk=signature.pk).update(
-            status=Signature.Status.WITHDRAWN, counted=False, **anonymised_values()
-        )
-        scrub_audit_trail([signature.uuid])
-        if current["status"] == Signature.Status.CONFIRMED:
+        rows = Signature.objects.filter(pk=signature.pk)
+        if signature.email_normalized:
+            rows = Signature.objects.filter(
+                statement_id=signature.statement_id, email_normalized=signature.email_normalized
+            )
+        rows = rows.filter(status__in=WITHDRAWABLE)
+        uuids = list(rows.values_list("uuid", flat=True))
+        confirmed = list(rows.filter(status=Signature.Status.CONFIRMED).values_list("uuid", "counted"))
+        counted = sum(1 for _uuid, was_counted in confirmed if was_counted)
+        rows.update(status=Signature.Status.WITHDRAWN, counted=False, **anonymised_values())
+        scrub_audit_trail(uuids)
+        for confirmed_uuid, _counted in confirmed:
             # Only a confirmed signature was ever shown to the organisers' tools.
             events.publish(
-                events.SIGNATURE_WITHDRAWN, campaign_id=signature.statement.campaign_id, ref=signature.uuid
+                events.SIGNATURE_WITHDRAWN, campaign_id=signature.statement.campaign_id, ref=confirmed_uuid
             )
-        if current["status"] == Signature.Status.CONFIRMED and current["counted"]:
-            Statement.objects.filter(pk=signature.statement_id, signature_count__gt=0).update(
-                signature_count=F("signature_count") - 1
+        if counted:
+            Statement.objects.filter(pk=signature.statement_id, signature_count__gte=counted).update(
+                signature_count=F("signature_count") - counted
             )
     signature.refresh_from_db()
     return Withdrawal(signature, signature.statement, withdrawn=True)

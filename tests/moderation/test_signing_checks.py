@@ -16,7 +16,7 @@ def block(kind, value):
     return BlockRule.objects.create(kind=kind, value=value)
 
 
-def test_it_holds_a_blocked_email_silently_without_mail_or_count(sign, statement):
+def test_it_holds_a_blocked_email_but_still_mails_its_owner_and_counts_nothing(sign, statement):
     block("email", "spam@example.org")
 
     response = sign(email="Spam@Example.org")
@@ -26,8 +26,10 @@ def test_it_holds_a_blocked_email_silently_without_mail_or_count(sign, statement
     signature = Signature.objects.get()
     assert signature.status == Signature.Status.HELD
     assert signature.hold_reason == abuse.HOLD_BLOCKED_EMAIL
-    assert signature.mails_requested == 0
-    assert mail.outbox == []
+    # The page says an email was sent: it was. Confirming it does not count it (see test_totals).
+    assert [m.to for m in mail.outbox] == [["Spam@Example.org"]]
+    statement.refresh_from_db()
+    assert statement.signature_count == 0
 
 
 @pytest.mark.parametrize(
@@ -210,19 +212,19 @@ def test_it_renders_the_start_time_in_the_form(client, statement):
     assert 'name="started"' in page.content.decode()
 
 
-def test_it_mails_nothing_when_a_held_email_signs_again(sign, statement):
-    block("email", "spam@example.org")
-    sign(email="spam@example.org")
-    BlockRule.objects.all().delete()
-    abuse.forget_block_rules()
+def test_it_mails_the_owner_when_they_sign_again_after_a_held_submission(sign, statement):
+    # Someone signs in the owner's name from a blocked address range: held.
+    block("ip", "198.51.100.0/24")
+    sign(email="ana@example.org", ip="198.51.100.7", show_publicly="on", consent_contact="on")
 
-    response = sign(email="spam@example.org")
+    # The owner signs from home, choosing neither: their own email comes, with their own choices.
+    response = sign(email="ana@example.org", ip="203.0.113.9")
 
     assert response.status_code == 303
-    signature = Signature.objects.get()
-    assert signature.status == Signature.Status.HELD
-    assert signature.mails_requested == 0
-    assert mail.outbox == []
+    assert len(mail.outbox) == 2
+    own = mail.outbox[1].body
+    assert "your name is not listed publicly" in own
+    assert "will not contact you" in own
 
 
 def _data(email, **extra):

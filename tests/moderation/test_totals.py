@@ -1,5 +1,7 @@
 """Invalidating and restoring signatures corrects statement totals at once, in step with recount."""
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -112,12 +114,20 @@ def test_it_resends_nothing_to_confirmed_or_excluded_signatures(statement, count
     assert services.resend_confirmation(None, [s.pk for s in counted]) == 0
 
 
-def test_it_never_mails_or_counts_a_held_signature(statement, django_capture_on_commit_callbacks):
+def test_it_mails_a_held_signature_but_counts_it_only_once_released(
+    client, statement, django_capture_on_commit_callbacks
+):
     held = SignatureFactory(statement=statement, status="held", mails_requested=1)
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert petitions.send_signature_mail(held.pk) is False
-    assert petitions.due_mail_ids(older_than_seconds=-60) == []
+        assert petitions.send_signature_mail(held.pk) is True
+    link = re.search(r"https?://[^/\s]+(/confirm/\S+)", mail.outbox[0].body).group(1)
+    page = client.get(link)
     petitions.tally(statement.pk)
-    assert mail.outbox == []
+
+    assert "checked it" in page.content.decode()
+    held.refresh_from_db()
+    assert held.status == "held" and held.confirmed_at is not None
     assert count(statement) == 0
+    petitions.restore([held.pk])
+    assert count(statement) == 1

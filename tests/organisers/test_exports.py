@@ -136,6 +136,21 @@ def test_it_exports_pending_signatures_too_when_asked(as_bob, statement, signatu
     assert names == ["Ana María Núñez", "Tom Hughes", "Pending Person"]
 
 
+def test_it_exports_one_row_per_address_when_an_address_submitted_several_times(
+    as_bob, statement, signatures
+):
+    # Someone submitted Ana's confirmed address again, and another address twice: no duplicates.
+    SignatureFactory(statement=statement, name="Squatter", email="ana@example.org")
+    SignatureFactory(statement=statement, name="First try", email="lu@example.org")
+    SignatureFactory(statement=statement, name="Second try", email="lu@example.org")
+
+    _response, body = _download(as_bob, statement, status="all")
+
+    names = [row[0] for row in _rows(body)[1:]]
+    assert "Squatter" not in names and "First try" not in names
+    assert names.count("Second try") == 1
+
+
 @pytest.mark.parametrize(
     ("params", "names"),
     [
