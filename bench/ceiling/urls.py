@@ -3,14 +3,17 @@
 from django.urls import path
 
 from campaign.urls import handler400, handler404, handler500
+from campaign.urls import language_neutral as site_language_neutral
 from campaign.urls import urlpatterns as site_urlpatterns
 
 from . import views
 
-urlpatterns = [
+# The ceiling views carry no language, like the dashboard (campaign.i18n reads this list).
+language_neutral = [
     path("bench/hello", views.hello, name="bench_hello"),
     path("bench/insert", views.insert, name="bench_insert"),
-    *site_urlpatterns,
+    *site_language_neutral,
 ]
+urlpatterns = language_neutral[:2] + site_urlpatterns
 
-__all__ = ["handler400", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler404", "handler500", "language_neutral", "urlpatterns"]
