@@ -10,13 +10,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import F, Max, Min, QuerySet
+from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils.crypto import salted_hmac
 
 from events.models import Attendee, Event
 from funds.models import Donation, Fund
 from petitions.models import Campaign, Signature, Statement
-from petitions.withdrawal import not_anonymised
+from petitions.withdrawal import ANONYMISED_PREFIX, not_anonymised
 from updates.models import Unsubscribe
 from updates.services import email_hash
 
@@ -54,12 +54,53 @@ def petitions(campaign: Campaign) -> QuerySet[Statement]:
     return statements(campaign).select_related("campaign").annotate(modified_at=F("created_at"))
 
 
-def signatures(statement_ids) -> list[QuerySet[Signature]]:
+# What signature() reads: rows come as named tuples of these, not model instances (a page of 500
+# builds in a fifth of the time), and nothing else of the row (IP hash, user agent) is even read.
+SIGNATURE_FIELDS = (
+    "uuid",
+    "statement_id",
+    "created_at",
+    "modified_at",
+    "confirmed_at",
+    "comment",
+    "kind",
+    "organisation",
+    "country",
+    "source",
+    "consent_contact",
+    "email_normalized",
+)
+
+
+def signatures(statement_ids) -> list[QuerySet]:
     """One queryset per statement (each reads the signature_sync index in order; see paging)."""
     return [
-        not_anonymised(Signature.objects.filter(statement_id=pk, status=Signature.Status.CONFIRMED))
+        not_anonymised(
+            Signature.objects.filter(statement_id=pk, status=Signature.Status.CONFIRMED)
+        ).values_list(*SIGNATURE_FIELDS, named=True)
         for pk in statement_ids
     ]
+
+
+def deleted_signatures(statement_ids) -> list[QuerySet]:
+    """Signatures once confirmed (so once shown) and now withdrawn, struck out or anonymised."""
+    gone = Q(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALID, Signature.Status.FRAUDULENT])
+    return [
+        Signature.objects.filter(statement_id=pk, confirmed_at__isnull=False)
+        .filter(gone | Q(email_normalized__startswith=ANONYMISED_PREFIX))
+        .values_list("uuid", "modified_at", named=True)
+        for pk in statement_ids
+    ]
+
+
+def tombstone(row, links: Links) -> dict:
+    """All that is said of a deleted signature: which one, and when it went."""
+    return {
+        "identifiers": identifiers(row.uuid),
+        "modified_date": iso(row.modified_at),
+        "campaign:deleted": True,
+        "_links": {"self": links("signatures", row.uuid)},
+    }
 
 
 def events(campaign: Campaign) -> QuerySet[Event]:

@@ -125,6 +125,7 @@ def entry_point(request):
                         "people",
                         "petitions",
                         "signatures",
+                        "deleted_signatures",
                         "events",
                         "attendances",
                         "fundraising_pages",
@@ -179,6 +180,23 @@ def petition_signatures(request, petition_id: UUID, params: Query[PageParams]):
 def signatures(request, params: Query[PageParams]):
     statements = resources.statements(_campaign(request)).values_list("pk", "uuid")
     return _signature_page(request, list(statements), params)
+
+
+@v1.get(
+    "/deleted_signatures",
+    response=COLLECTION,
+    summary="Signatures withdrawn, struck out or anonymised since they were confirmed (for a sync)",
+)
+def deleted_signatures(request, params: Query[PageParams]):
+    links = Links(request)
+    statements = list(resources.statements(_campaign(request)).values_list("pk", flat=True))
+    return _page(
+        request,
+        resources.deleted_signatures(statements),
+        params,
+        "osdi:signatures",
+        lambda row: resources.tombstone(row, links),
+    )
 
 
 @v1.get("/signatures/{signature_id}", response={200: schemas.Signature, **ERRORS}, summary="One signature")

@@ -98,3 +98,17 @@ def test_it_logs_each_use_of_a_key_with_its_answer(ours, read_key, reader):
         ("GET", "/api/v1/signatures/00000000-0000-4000-8000-000000000000", 404),
     ]
     assert keys.key_for(read_key).last_used_at is not None
+
+
+def test_a_burst_of_forged_keys_gets_401s_and_leaves_no_trace(ours):
+    import secrets
+
+    for _ in range(200):
+        client = ApiClient("cpk_" + secrets.token_urlsafe(32))
+        assert client.get(f"/api/v1/signatures/{ours.signature.uuid}").status_code == 401
+    assert not ApiKeyUse.objects.exists()
+
+
+def test_a_burst_of_other_campaigns_ids_gets_404s(ours, theirs, reader):
+    paths = resource_paths(theirs) * 20
+    assert {reader.get(path).status_code for path in paths} == {404}

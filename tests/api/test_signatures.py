@@ -148,3 +148,14 @@ def test_it_answers_400_to_a_bad_filter(ours, reader, bad):
 )
 def test_it_answers_400_to_bad_paging(ours, reader, params):
     assert reader.get("/api/v1/signatures", **params).status_code == 400
+
+
+def test_deleted_signatures_lists_withdrawn_ones_by_identifier_only(ours, theirs, reader):
+    SignatureRow.objects.filter(pk=ours.signature.pk).update(status="withdrawn", **anonymised_values())
+    SignatureRow.objects.filter(pk=theirs.signature.pk).update(status="withdrawn", **anonymised_values())
+    never_confirmed = SignatureFactory(statement=ours.statement, status="withdrawn")
+    body = reader.get("/api/v1/deleted_signatures").json()
+    items = body["_embedded"]["osdi:signatures"]
+    assert [item["identifiers"] for item in items] == [[f"campaign:{ours.signature.uuid}"]]
+    assert set(items[0]) == {"identifiers", "modified_date", "campaign:deleted", "_links"}
+    assert f"campaign:{never_confirmed.uuid}" not in str(body)

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from api import keys
+from petitions import withdrawal
 from petitions.models import Signature
+from petitions.tokens import make_withdraw_token
 from tests.factories import CampaignFactory, ConfirmedSignatureFactory, StatementFactory
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -48,11 +50,14 @@ def test_the_readme_sync_script_pages_through_signatures_modified_since_a_date(l
     rows, newest = run(script, live_server, key, "2000-01-01T00:00:00Z")
     assert sorted(r["identifiers"][0] for r in rows) == sorted(f"campaign:{s.uuid}" for s in signatures)
 
-    # After one signer withdraws consent and another signs, the next sync sees just those two.
+    # One signer withdraws consent, another withdraws the signature, a third signs: the next sync
+    # sees the first and third changed and the second deleted, and nothing else.
     time.sleep(0.01)
     Signature.objects.filter(pk=signatures[2].pk).update(consent_contact=False)
+    withdrawal.withdraw(make_withdraw_token(signatures[4]))
     late = ConfirmedSignatureFactory(statement=statement)
     rows, _ = run(script, live_server, key, newest)
-    assert sorted(r["identifiers"][0] for r in rows) == sorted(
-        [f"campaign:{signatures[2].uuid}", f"campaign:{late.uuid}"]
-    )
+    changed = sorted(r["identifiers"][0] for r in rows if "deleted" not in r)
+    assert changed == sorted([f"campaign:{signatures[2].uuid}", f"campaign:{late.uuid}"])
+    assert [r["deleted"] for r in rows if "deleted" in r] == [f"campaign:{signatures[4].uuid}"]
+    assert signatures[4].email not in json.dumps(rows)
