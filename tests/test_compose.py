@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -216,7 +217,8 @@ def test_site_url_is_the_published_web_port_and_an_allowed_host():
     site = urlsplit(env["SITE_URL"])
     allowed = env["DJANGO_ALLOWED_HOSTS"].split(",")
 
-    assert published_ports("web")[8000] == site.port
+    assert published_ports("proxy")[80] == site.port
+    assert "ports" not in SERVICES["web"]  # replicas would fight over a published port
     assert site.hostname in allowed
     # The health check calls the app from inside its container.
     health_host = urlsplit(re.search(r"http://[^'\" ]+", healthcheck("web")).group(0)).hostname
@@ -230,8 +232,45 @@ def test_mailpit_shows_its_web_ui_and_accepts_smtp():
 
 
 def test_images_are_postgres_16_and_redis_7():
-    assert SERVICES["postgres"]["image"] == "postgres:16"
-    assert SERVICES["redis"]["image"] == "redis:7"
+    assert re.fullmatch(r"postgres:16\.\d+", SERVICES["postgres"]["image"])
+    assert re.fullmatch(r"redis:7\.\d+\.\d+", SERVICES["redis"]["image"])
+
+
+def test_every_image_is_pinned_to_a_version():
+    images = {service.get("image") for service in SERVICES.values()} - {SERVICES["web"]["image"]}
+    for image in images:
+        name, _, tag = image.partition(":")
+        assert re.search(r"\d+\.\d+", tag), f"{image} is not pinned to a version"
+
+
+def test_every_long_running_service_has_a_health_check():
+    for name, service in SERVICES.items():
+        if service.get("restart") != "no":
+            assert "test" in service.get("healthcheck", {}), name
+
+
+@pytest.mark.parametrize(("service", "node"), [("worker", "celery"), ("sender", "sender")])
+def test_a_workers_health_check_pings_its_own_node(service, node):
+    assert f"inspect ping --destination {node}@$$HOSTNAME" in healthcheck(service)
+    if node != "celery":
+        assert option(command(service), "-n") == f"{node}@%h"
+
+
+def test_beats_health_check_is_the_heartbeat():
+    assert healthcheck("beat").split() == ["CMD", "python", "manage.py", "readyz", "beat"]
+
+
+def test_one_proxy_spreads_requests_over_every_web_replica():
+    caddyfile = (ROOT / "Caddyfile").read_text()
+    mount = SERVICES["proxy"]["volumes"][0].split(":")
+
+    assert SERVICES["proxy"]["image"].startswith("caddy:")
+    assert (ROOT / mount[0]).resolve() == ROOT / "Caddyfile"
+    assert mount[1] == "/etc/caddy/Caddyfile"
+    assert re.search(r"dynamic a web 8000", caddyfile)
+    assert "respond /metrics 404" in caddyfile
+    assert SERVICES["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
+    assert environment("web")["TRUSTED_PROXY_COUNT"] == "1"
 
 
 def test_health_checks():
@@ -316,22 +355,69 @@ print(json.dumps({
     assert loaded["site_url"] == "http://localhost:8000"
 
 
-def test_dockerfile_installs_requirements_and_runs_as_a_non_root_user():
-    instructions = dockerfile_instructions()
-    keywords = [keyword for keyword, _ in instructions]
-    runs = [rest for keyword, rest in instructions if keyword == "RUN"]
-    users = [rest for keyword, rest in instructions if keyword == "USER"]
+def dockerfile_stages() -> dict[str, list[tuple[str, str]]]:
+    """The Dockerfile's instructions by stage name (`FROM image AS name`), in order."""
+    stages, current = {}, None
+    for keyword, rest in dockerfile_instructions():
+        if keyword == "FROM":
+            current = rest.split(" AS ")[-1].strip() if " AS " in rest else rest
+            stages[current] = []
+        stages[current].append((keyword, rest))
+    return stages
 
-    assert instructions[0] == ("FROM", "python:3.13-slim")
-    assert ("COPY", "requirements.txt .") in instructions
-    assert any("pip install -r requirements.txt" in run for run in runs)
+
+def test_the_image_is_built_in_two_stages_from_one_pinned_python():
+    stages = dockerfile_stages()
+
+    assert list(stages) == ["build", "runtime"]
+    bases = {instructions[0][1].split(" AS ")[0] for instructions in stages.values()}
+    assert len(bases) == 1
+    assert re.fullmatch(r"python:3\.13\.\d+-slim-\w+", bases.pop())
+
+
+def test_the_build_stage_installs_only_the_runtime_requirements_into_a_virtualenv():
+    build = dockerfile_stages()["build"]
+    runs = " ".join(rest for keyword, rest in build if keyword == "RUN")
+
+    assert ("COPY", "requirements.txt /tmp/requirements.txt") in build
+    assert "python -m venv /venv" in runs
+    assert "/venv/bin/pip install -r /tmp/requirements.txt" in runs
     assert (ROOT / "requirements.txt").is_file()
-    collect = next(run for run in runs if "collectstatic" in run)
+
+
+def test_the_runtime_stage_copies_the_virtualenv_and_installs_nothing():
+    runtime = dockerfile_stages()["runtime"]
+    runs = " ".join(rest for keyword, rest in runtime if keyword == "RUN")
+
+    assert ("COPY", "--from=build /venv /venv") in runtime
+    assert "pip" not in runs
+    assert any(keyword == "ENV" and "PATH=/venv/bin:$PATH" in rest for keyword, rest in runtime)
+
+
+def test_the_runtime_stage_runs_as_a_non_root_user():
+    runtime = dockerfile_stages()["runtime"]
+    keywords = [keyword for keyword, _ in runtime]
+    users = [rest for keyword, rest in runtime if keyword == "USER"]
+    collect = next(rest for keyword, rest in runtime if keyword == "RUN" and "collectstatic" in rest)
+
     assert "DJANGO_DEBUG=0" in collect
     assert "DJANGO_SECRET_KEY=" in collect
-    assert users and users[-1] not in {"root", "0"}
+    assert users and users[-1].split(":")[0] not in {"root", "0"}
+    assert users[-1].split(":")[0].isdigit()  # Kubernetes' runAsNonRoot can check a number only
     # The user is switched after everything that needs root, and before the process starts.
     assert keywords.index("USER") > max(i for i, k in enumerate(keywords) if k in {"RUN", "COPY"})
+
+
+def test_the_dockerfile_passes_hadolint():
+    hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
+    if not hadolint:
+        pytest.skip("hadolint is not installed (requirements-dev.txt installs it)")
+
+    result = subprocess.run(
+        [hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_dockerfile_default_command_is_the_web_command():
@@ -342,6 +428,8 @@ def test_dockerfile_default_command_is_the_web_command():
 def test_dockerignore_keeps_local_state_out_of_the_image():
     ignored = set((ROOT / ".dockerignore").read_text().split())
     assert {".git", ".venv", "var", ".env"} <= ignored
+    # Tests, benchmarks and their tooling stay out too.
+    assert {"requirements-dev.txt", "tests", "bench", "node_modules"} <= ignored
 
 
 def test_readme_documents_every_variable_the_settings_read():
@@ -386,7 +474,8 @@ def test_the_image_installs_only_the_runtime_requirements():
     text = " ".join(rest for _, rest in dockerfile_instructions())
 
     assert "requirements-dev" not in text
-    assert not re.search(r"pip install (?!-r requirements\.txt)", text)
+    # Its one pip install is of requirements.txt, copied in as /tmp/requirements.txt
+    assert re.findall(r"pip install \S+ \S+", text) == ["pip install -r /tmp/requirements.txt"]
 
 
 def test_make_run_installs_only_runtime_and_make_test_the_tools():

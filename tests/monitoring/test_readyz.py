@@ -1,5 +1,6 @@
 """/readyz: each check's status and time, and the HTTP status a probe acts on."""
 
+import io
 import json
 import time
 from datetime import timedelta
@@ -124,3 +125,11 @@ def test_probes_answer_whatever_host_kubernetes_sends(client, path):
 
     assert response.status_code == 200
     assert response["Cache-Control"].startswith("max-age=0")
+
+
+def test_the_command_exits_with_an_error_when_a_named_check_fails(with_beat):
+    from django.core.management import CommandError, call_command
+
+    call_command("readyz", "database", "mail", stdout=io.StringIO())
+    with pytest.raises(CommandError, match="not ready: beat"):
+        call_command("readyz", "beat", stdout=io.StringIO())
