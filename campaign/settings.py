@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "monitoring.middleware.ProbeMiddleware",
     "monitoring.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "campaign.middleware.UnstorableQueryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "campaign.i18n.LocaleMiddleware",

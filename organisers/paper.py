@@ -124,6 +124,13 @@ def _signed_on(value: str) -> date | None:
 
 def _clean_row(values: dict[str, str], today: date) -> tuple[dict, list[str]]:
     """Validate one row; return the cleaned values and the reasons it is rejected (empty if fine)."""
+    unstorable = [name for name, value in values.items() if "\x00" in (value or "")]
+    if unstorable:
+        # A NUL cannot be stored (PostgreSQL refuses it); it usually means a file saved as UTF-16.
+        return {}, [
+            _("The %(column)s contains a NUL character, which cannot be stored. Remove it and upload again.")
+            % {"column": unstorable[0]}
+        ]
     reasons = []
     row = {name: " ".join((values.get(name) or "").split()) for name in MAX_LENGTHS}
     if not row["name"]:

@@ -302,3 +302,15 @@ def test_it_speaks_spanish_with_its_plural_forms(as_bob, statement, settings):
 
     assert "1 firma en papel importada." in [str(m) for m in one.context["messages"]]
     assert "1 fila omitida por duplicada" in again.content.decode()
+
+
+def test_it_refuses_a_row_with_a_nul_in_a_cell_and_says_which(as_bob, statement):
+    text = HEADER + "Ana,ana@example.org,PE,,,,,\nPaper\x00Person,paper@example.org,PE,Li\x00ma,,,,\n"
+
+    response = _upload(as_bob, statement, text)
+
+    assert response.status_code == 400
+    assert not Signature.objects.exists()
+    errors = {problem.line: " ".join(problem.reasons) for problem in response.context["report"].errors}
+    assert list(errors) == [3]
+    assert "The name contains a NUL character" in errors[3]
