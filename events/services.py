@@ -56,6 +56,14 @@ def _confirmed_count(event: Event) -> int:
     return Attendee.objects.filter(event=event, status=Attendee.Status.CONFIRMED).count()
 
 
+def places_left(event: Event) -> int | None:
+    """Free places counted from the attendees themselves, not the tally (which lags a few
+    seconds): what the event page shows, so it never offers a place that has just gone."""
+    if event.capacity is None:
+        return None
+    return max(0, event.capacity - _confirmed_count(event))
+
+
 def _has_room(event: Event) -> bool:
     return event.capacity is None or _confirmed_count(event) < event.capacity
 

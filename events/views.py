@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from petitions.signup import request_info, see_other, tracking_initial
 
@@ -23,8 +23,11 @@ def _public_event(campaign_slug, event_slug) -> Event:
 
 
 def _event_page(request, event, form, status=200, **extra):
+    places = services.places_left(event)
     context = {
         "event": localise_event(event),
+        "places_left": places,
+        "full": places == 0,
         "form": form,
         "when": calendar.when_text(event),
         "zone": calendar.zone_label(event),
@@ -116,12 +119,18 @@ def attendee_ics(request, token):
     return response
 
 
-@require_POST
+@never_cache
+@require_http_methods(["GET", "POST"])
 def attendee_cancel(request, token):
+    """GET asks once ("Cancel your place?"); only the POST from that page cancels, so neither a
+    slip of the finger on the attendee page nor a mail scanner following the link cancels."""
     attendee = _attendee_from_token(token)
     if attendee is None:
         return _invalid_link(request)
-    if attendee.event.has_started:
+    if attendee.event.has_started or attendee.status not in services.ACTIVE:
         return see_other(reverse("events:attendee", args=[token]))
+    if request.method == "GET":
+        context = {"attendee": attendee, "event": localise_event(attendee.event), "token": token}
+        return render(request, "events/cancel.html", context)
     services.cancel(attendee.pk)
     return see_other(reverse("events:attendee", args=[token]) + "?cancelled=1")

@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Campaign
+from petitions.models import Campaign, visible_percent
 
 
 @functools.cache
@@ -110,9 +110,7 @@ class Fund(models.Model):
 
     @property
     def progress_percent(self) -> int:
-        if not self.target:
-            return 0
-        return min(100, int(100 * self.raised / self.target))
+        return visible_percent(self.raised, self.target)
 
 
 class Donation(models.Model):

@@ -12,6 +12,17 @@ from campaign.slugs import ReservedSlugMixin
 
 from .text import render_markdown
 
+# The least a progress bar shows once there is anything to show: 5 of 5,000 is 0.1 %, which draws
+# as an empty bar, and a first signer should see their signature moved it.
+MIN_VISIBLE_PERCENT = 2
+
+
+def visible_percent(value, target) -> int:
+    """Progress towards target as a whole percentage for a bar: 0 only at 0, at most 100."""
+    if value <= 0 or not target:
+        return 0
+    return min(100, max(MIN_VISIBLE_PERCENT, int(100 * value / target)))
+
 
 class CampaignQuerySet(models.QuerySet):
     def with_open_statements(self):
@@ -148,7 +159,7 @@ class Statement(ReservedSlugMixin, models.Model):
     def progress_percent(self):
         if not self.target:
             return None
-        return min(100, round(100 * self.signature_count / self.target))
+        return visible_percent(self.signature_count, self.target)
 
 
 class StatementTranslation(models.Model):

@@ -73,12 +73,36 @@ def test_it_cancels_a_place_from_the_page(client, event, mailed):
     assert "Your place is cancelled" in client.get(response["Location"]).content.decode()
 
 
-def test_it_does_not_cancel_on_get(client, event):
+def test_cancelling_asks_once_and_a_get_cancels_nothing(client, event):
     attendee = AttendeeFactory(event=event)
+    page = client.get(page_url(attendee)).content.decode()
+    assert f'href="{page_url(attendee)}cancel/"' in page  # a link to the question, not a form
 
-    assert client.get(page_url(attendee) + "cancel/").status_code == 405
+    response = client.get(page_url(attendee) + "cancel/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Cancel your place?" in html and "Yes, cancel my place" in html and "Keep my place" in html
+    assert response["Cache-Control"].startswith("max-age=0")
     attendee.refresh_from_db()
     assert attendee.status == Attendee.Status.CONFIRMED
+
+
+def test_leaving_the_waitlist_asks_in_spanish(client, event):
+    attendee = AttendeeFactory(event=event, status=Attendee.Status.WAITLISTED)
+
+    html = client.get("/es" + page_url(attendee) + "cancel/").content.decode()
+
+    assert "¿Salir de la lista de espera?" in html and "Seguir en la lista de espera" in html
+
+
+def test_there_is_nothing_to_cancel_twice(client, event, mailed):
+    attendee = AttendeeFactory(event=event)
+    mailed(client.post, page_url(attendee) + "cancel/")
+
+    response = client.get(page_url(attendee) + "cancel/")
+
+    assert response.status_code == 303
 
 
 def test_it_keeps_the_place_once_the_event_has_started(client, event):

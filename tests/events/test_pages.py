@@ -64,9 +64,15 @@ def test_it_never_shows_the_join_link_on_public_pages(client, event, statement):
         assert SECRET not in html, url
 
 
-def test_it_shows_places_left_from_the_tally(client, event):
-    event.capacity = 10
-    event.places_taken = 7
+def _fill(event, capacity, taken):
+    event.capacity = capacity
+    event.save()
+    AttendeeFactory.create_batch(taken, event=event)
+
+
+def test_it_shows_places_left_from_the_attendees_not_the_lagging_tally(client, event):
+    _fill(event, capacity=10, taken=7)
+    event.places_taken = 0  # the tally has not run yet
     event.save()
 
     html = client.get(URL).content.decode()
@@ -74,20 +80,46 @@ def test_it_shows_places_left_from_the_tally(client, event):
     assert "3 places left" in html
 
 
-def test_it_offers_the_waitlist_when_full(client, event):
-    event.capacity = 10
-    event.places_taken = 10
-    event.save()
+def test_it_shows_full_the_moment_the_last_place_is_taken(client, event):
+    _fill(event, capacity=2, taken=2)
 
     html = client.get(URL).content.decode()
 
-    assert "Join the waitlist" in html
+    assert "places left" not in html and "place left" not in html
+    assert "Full: you can join the waitlist." in html
+
+
+def test_when_full_the_button_says_join_the_waitlist_and_what_happens(client, event):
+    _fill(event, capacity=10, taken=10)
+
+    html = client.get(URL).content.decode()
+
+    assert '<button type="submit" class="button primary block">Join the waitlist</button>' in html
+    assert "You get your place at once" not in html
+    assert "If someone cancels, their place goes to the first person waiting" in html
     assert 'name="email"' in html
 
 
+def test_with_places_the_button_says_sign_up(client, event):
+    _fill(event, capacity=10, taken=3)
+
+    html = client.get(URL).content.decode()
+
+    assert '<button type="submit" class="button primary block">Sign up</button>' in html
+    assert "You get your place at once" in html
+
+
+def test_the_spanish_full_event_says_so_in_spanish(client, event):
+    _fill(event, capacity=1, taken=1)
+
+    html = client.get("/es" + URL).content.decode()
+
+    assert "Unirse a la lista de espera" in html or "lista de espera" in html
+    assert "El evento está lleno." in html
+
+
 def test_it_shows_no_form_when_full_without_a_waitlist(client, event):
-    event.capacity = 10
-    event.places_taken = 10
+    _fill(event, capacity=10, taken=10)
     event.waitlist = False
     event.save()
 

@@ -110,3 +110,28 @@ def test_pages_send_a_content_security_policy_without_unsafe_inline(client, stat
     csp = response["Content-Security-Policy"]
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
+
+
+def test_the_progress_bar_shows_from_the_first_signature(client, statement):
+    from petitions.models import Statement
+
+    Statement.objects.filter(pk=statement.pk).update(target=5000, signature_count=5)
+
+    html = client.get("/c/peru/statement/").content.decode()
+
+    assert '<progress max="100" value="2"' in html
+
+
+def test_the_progress_bar_is_empty_only_at_zero_and_never_full_before_the_target(statement):
+    from petitions.models import visible_percent
+
+    assert [visible_percent(n, 5000) for n in (0, 1, 5, 100, 2500, 4999, 5000, 9000)] == [
+        0,
+        2,
+        2,
+        2,
+        50,
+        99,
+        100,
+        100,
+    ]
