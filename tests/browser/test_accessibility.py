@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 
 from petitions.tokens import make_confirm_token, make_withdraw_token
 from tests.conftest import STRICT
@@ -63,7 +65,7 @@ def visitor(request, browser, live_server):
 def violations(page, axe_path, path) -> list[str]:
     response = page.goto(path)
     assert response is not None and response.status < 500, f"{path}: {response and response.status}"
-    assert page.locator("html").get_attribute("lang") == page.language
+    assert page.locator("html").get_attribute("lang") == page.language, path
     page.add_script_tag(path=axe_path)
     found = page.evaluate(RUN_AXE, WCAG_22_AA)
     return [f"{path} [{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in found]
@@ -82,21 +84,27 @@ def test_the_campaign_statement_event_and_sign_up_pages_meet_wcag_22_aa(
     statement = demo_statement
     pending = SignatureFactory(statement=statement, email="pending@example.org")
     confirming = SignatureFactory(statement=statement, email="done@example.org")
-    paths = [
-        statement.campaign.get_absolute_url(),
-        statement.get_absolute_url(),
-        statement.get_absolute_url() + "check-your-email/",
-        f"/confirm/{make_confirm_token(confirming)}/",
-        f"/withdraw/{make_withdraw_token(pending)}/",
-        event.get_absolute_url(),
-        event.get_absolute_url() + "check-your-email/",
-        "/privacy/",
-        unsubscribe_url(pending).removeprefix(settings.SITE_URL),
-    ]
+    # Public pages carry their language in the URL: a Spanish visitor follows a Spanish link.
+    with translation.override(visitor.language):
+        paths = _paths(statement, event, pending, confirming)
 
     problems = [problem for path in paths for problem in violations(visitor, axe_path, path)]
 
     assert not problems, "\n".join(problems)
+
+
+def _paths(statement, event, pending, confirming) -> list[str]:
+    return [
+        statement.campaign.get_absolute_url(),
+        statement.get_absolute_url(),
+        statement.get_absolute_url() + "check-your-email/",
+        reverse("petitions:confirm", args=[make_confirm_token(confirming)]),
+        reverse("privacy:withdraw", args=[make_withdraw_token(pending)]),
+        event.get_absolute_url(),
+        event.get_absolute_url() + "check-your-email/",
+        reverse("privacy:policy"),
+        unsubscribe_url(pending).removeprefix(settings.SITE_URL),
+    ]
 
 
 def test_the_sign_up_form_with_errors_meets_wcag_22_aa(visitor, axe_path, demo_statement):
