@@ -10,6 +10,8 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from campaign import esp
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
@@ -36,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django_countries",
+    "anymail",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -171,9 +174,18 @@ CELERY_BEAT_SCHEDULE = {
 # In-process mode has no beat: the tally runs right after each confirmation instead.
 TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
 
-# Email: SMTP (or any backend) from EMAIL_URL, else printed to the console running the site.
-_email = env.email_url("EMAIL_URL", default="consolemail://")
+# Email: an email provider's API (campaign/esp.py), SMTP, or any backend from EMAIL_URL; else
+# printed to the console running the site.
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+_provider = esp.provider(EMAIL_URL)
+_email = {"EMAIL_BACKEND": _provider.backend} if _provider else environ.Env.email_url_config(EMAIL_URL)
 _email_options = {}
+# Bounce and complaint webhooks (/anymail/<provider>/tracking/) answer only with this HTTP Basic
+# "user:password", and are not routed at all without it: forged bounces would silence addresses.
+ANYMAIL = {
+    **(_provider.anymail if _provider else {}),
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
+}
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
     _email["EMAIL_BACKEND"] = "campaign.mail.SMTPBackend"
     _email_options = {

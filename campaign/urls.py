@@ -12,6 +12,7 @@ language_neutral = [
     path("healthz", monitoring_views.healthz, name="healthz"),
     path("readyz", monitoring_views.readyz, name="readyz"),
     path("metrics", monitoring_views.prometheus, name="metrics"),
+    path("anymail/", include("outbox.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("dashboard/", include("organisers.urls")),

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
+from outbox import services as outbox_services
 from petitions.models import Signature, Statement
 from petitions.text import render_markdown
 
@@ -247,6 +248,7 @@ def statement(request, membership, statement_slug):
         "latest": Signature.objects.filter(statement=statement).order_by("-created_at")[:20],
         "export_form": ExportForm(),
         "paper_imports": statement.paper_imports.select_related("uploaded_by")[:10],
+        "mail": outbox_services.statement_mail_stats([statement.pk]).get(statement.pk),
     }
     return render(request, "organisers/statement.html", context)
 

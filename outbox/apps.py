@@ -9,3 +9,9 @@ class OutboxConfig(AppConfig):
     def ready(self):
         # Every app's emails.py registers its builders (outbox.registry).
         autodiscover_modules("emails")
+
+        from anymail.signals import tracking
+
+        from .suppression import on_tracking
+
+        tracking.connect(on_tracking, dispatch_uid="outbox.suppression")

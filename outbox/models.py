@@ -51,3 +51,28 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.kind} to {self.to} ({self.status})"
+
+
+class Suppression(models.Model):
+    """An address no mail goes to any more: the provider reported a hard bounce or a complaint.
+
+    Kept as a keyed hash of the canonical address, like unsubscribes, so the list outlives the
+    anonymisation of the signatures it came from without keeping the address itself.
+    """
+
+    class Reason(models.TextChoices):
+        BOUNCE = "bounce", _("Bounced")
+        COMPLAINT = "complaint", _("Complained (marked as spam)")
+
+    address_hash = models.CharField(max_length=64, unique=True, editable=False)
+    reason = models.CharField(max_length=10, choices=Reason.choices)
+    # Which provider reported it, as anymail names it ("Postmark", "Amazon SES", ...).
+    esp = models.CharField(_("provider"), max_length=30, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} ({self.address_hash[:12]}…)"

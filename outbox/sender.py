@@ -22,7 +22,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from . import registry, transports
+from . import registry, suppression, transports
 from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,11 @@ def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") 
     rows = claim(owner, limit=limit or settings.OUTBOX_BATCH_SIZE, channel=channel)
     if not rows:
         return 0
+    claimed = len(rows)
+    if channel == "email":
+        rows = _drop_suppressed(rows)
+        if not rows:
+            return claimed
     transport = transports.TRANSPORTS[channel]()
     # Stop early rather than send under a lease that may have passed to another sender.
     stop_at = rows[0].lease_expires_at - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 4)
@@ -70,7 +75,16 @@ def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") 
                 break
     finally:
         transport.close()
-    return len(rows)
+    return claimed
+
+
+def _drop_suppressed(rows: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Drop the rows to addresses that bounced or complained (one query); return the others."""
+    reasons = suppression.suppressed_reasons({row.to for row in rows})
+    for row in rows:
+        if row.to in reasons:
+            _finish(row, OutboxMessage.Status.DROPPED, error=suppression.SUPPRESSED + reasons[row.to])
+    return [row for row in rows if row.to not in reasons]
 
 
 def _send_one(row: OutboxMessage, transport) -> bool:

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from . import registry
+from . import registry, suppression
 from .models import OutboxMessage
 
 
@@ -60,7 +60,8 @@ def _send_after_commit(channel: str) -> None:
 
 
 def statement_mail_stats(statement_ids: list[int]) -> dict[int, dict]:
-    """Per statement: mails due now, sent, failed, and the age in seconds of the oldest unsent one."""
+    """Per statement: mails due now, sent, failed, not sent because the address is suppressed (it
+    bounced or complained), and the age in seconds of the oldest unsent one."""
     now = timezone.now()
     pending = Q(status=OutboxMessage.Status.PENDING)
     rows = (
@@ -70,6 +71,10 @@ def statement_mail_stats(statement_ids: list[int]) -> dict[int, dict]:
             due=Count("pk", filter=pending & Q(due_at__lte=now)),
             sent=Count("pk", filter=Q(status=OutboxMessage.Status.SENT)),
             failed=Count("pk", filter=Q(status=OutboxMessage.Status.FAILED)),
+            suppressed=Count(
+                "pk",
+                filter=Q(status=OutboxMessage.Status.DROPPED, last_error__startswith=suppression.SUPPRESSED),
+            ),
             oldest_unsent=Min("created_at", filter=pending),
         )
     )

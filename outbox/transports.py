@@ -1,4 +1,5 @@
-"""How a built message is delivered, per channel. "email" sends over one SMTP connection per batch.
+"""How a built message is delivered, per channel. "email" sends over one connection per batch: SMTP,
+or a provider's API through django-anymail (EMAIL_URL).
 
 A transport raises PermanentFailure (never retried: SMTP 5xx, an invalid address) or
 TemporaryFailure (retried with backoff); `connection_lost` says the rest of the batch cannot go
@@ -7,6 +8,7 @@ over this connection.
 
 import smtplib
 
+from anymail.exceptions import AnymailAPIError, AnymailRecipientsRefused
 from django.conf import settings
 from django.core import mail
 
@@ -65,6 +67,14 @@ class EmailTransport:
                 self.connection.open()
                 self.opened = True
             self.connection.send_messages([outgoing])
+        except AnymailRecipientsRefused as exc:  # a provider's API refused the address itself
+            raise PermanentFailure(f"refused by the provider: {exc}") from exc
+        except AnymailAPIError as exc:
+            # 400/422: this message cannot be sent as it is. Anything else (a wrong key, limits,
+            # the provider down) may pass later, so it is retried.
+            if getattr(exc, "status_code", None) in {400, 422}:
+                raise PermanentFailure(f"refused by the provider: {exc}") from exc
+            raise TemporaryFailure(f"provider: {exc}") from exc
         except ValueError as exc:  # an address that cannot be sent to (CR/LF, non-ASCII local part)
             raise PermanentFailure(f"invalid address: {exc}") from exc
         except smtplib.SMTPRecipientsRefused as exc:

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from petitions.models import Campaign, Signature, Statement
-from petitions.services import hash_ip
+from petitions.services import hash_ip, normalize_email
 
 from .models import Delivery, Policy, Unsubscribe, Update
 
@@ -256,6 +256,30 @@ def unsubscribe(signature_uuid: str) -> Campaign | None:
         statement__campaign=campaign, email_normalized=signature.email_normalized, consent_contact=True
     ).update(consent_contact=False)
     return campaign
+
+
+def unsubscribe_address(address: str) -> int:
+    """Stop every campaign's updates to an address, and withdraw its consent to contact everywhere.
+
+    For a complaint (the recipient marked a mail as spam): whatever they signed, they want no more
+    mail. Returns how many campaigns it was unsubscribed from.
+    """
+    email_normalized = normalize_email(address)
+    if not email_normalized:
+        return 0
+    signatures = Signature.objects.filter(email_normalized=email_normalized)
+    campaign_ids = set(signatures.values_list("statement__campaign_id", flat=True))
+    Unsubscribe.objects.bulk_create(
+        [Unsubscribe(campaign_id=pk, email_hash=email_hash(email_normalized)) for pk in campaign_ids],
+        ignore_conflicts=True,
+    )
+    signatures.filter(consent_contact=True).update(consent_contact=False)
+    return len(campaign_ids)
+
+
+def on_complaint(sender, address, **kwargs):
+    """outbox.suppression.complained: a complaint also unsubscribes."""
+    unsubscribe_address(address)
 
 
 def campaign_of(signature_uuid: str) -> Campaign | None:

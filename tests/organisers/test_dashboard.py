@@ -1,5 +1,6 @@
 """The dashboard: totals per statement, per-statement figures, and writing statements."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -52,6 +53,22 @@ def test_it_shows_figures_by_day_country_and_kind(as_bob, campaign, statement):
     html = response.content.decode()
     assert "<svg" in html and "<rect" in html
     assert "style=" not in html and "<script>" not in html
+
+
+def test_it_shows_mail_not_sent_because_the_address_bounced_or_complained(as_bob, campaign, statement):
+    from outbox.models import OutboxMessage
+    from outbox.suppression import SUPPRESSED
+
+    for status, error in [("sent", ""), ("sent", ""), ("dropped", SUPPRESSED + "bounce"), ("dropped", "")]:
+        OutboxMessage.objects.create(
+            kind="tests.note", to="x@example.org", statement_id=statement.pk, status=status, last_error=error
+        )
+
+    response = as_bob.get(reverse("organisers:statement", args=[campaign.slug, statement.slug]))
+
+    html = re.sub(r"\s+", " ", response.content.decode())
+    assert "<dt>Emails sent</dt><dd>2</dd>" in html
+    assert "<dt>Not sent: address bounced or complained</dt><dd>1</dd>" in html
 
 
 def test_it_lists_the_latest_signatures(as_bob, campaign, statement):
