@@ -42,6 +42,7 @@ class EventAdmin(admin.ModelAdmin):
         (None, {"fields": ("campaign", "title", "slug", "status", "description")}),
         ("When", {"fields": ("starts_at", "ends_at", "time_zone", "signups_close_at", "reminder_offsets")}),
         ("Where", {"fields": ("kind", "venue_name", "address", "reveal_place_after_signup", "join_url")}),
+        ("Watch", {"fields": ("livestream_url", "recording_url")}),
         ("Sign-ups", {"fields": ("capacity", "waitlist", "ask_organisation", "ask_accessibility")}),
         (
             "Totals",

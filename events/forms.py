@@ -125,6 +125,8 @@ class EventForm(forms.ModelForm):
             "address",
             "reveal_place_after_signup",
             "join_url",
+            "livestream_url",
+            "recording_url",
             "capacity",
             "waitlist",
             "ask_organisation",

@@ -22,6 +22,8 @@ from campaign.slugs import ReservedSlugMixin
 from petitions.models import Campaign
 from petitions.text import render_markdown
 
+from .video import validate_video_url
+
 
 @functools.cache
 def available_time_zones() -> frozenset[str]:
@@ -77,6 +79,21 @@ class Event(ReservedSlugMixin, models.Model):
     )
     # Never shown on a public page: only in attendees' emails and on their own page.
     join_url = models.URLField(_("online join link"), max_length=500, blank=True)
+    # Public, unlike the join link: anyone may watch (YouTube, Vimeo, PeerTube or any https:// page).
+    livestream_url = models.URLField(
+        _("livestream"),
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("Where anyone can watch it live: YouTube, Vimeo, PeerTube or any https:// page."),
+    )
+    recording_url = models.URLField(
+        _("recording"),
+        max_length=500,
+        blank=True,
+        validators=[validate_video_url],
+        help_text=_("Where to watch it afterwards. The campaign page then says “Watch”."),
+    )
     capacity = models.PositiveIntegerField(null=True, blank=True, help_text=_("Leave empty for no limit."))
     waitlist = models.BooleanField(_("waitlist when full"), default=True)
     signups_close_at = models.DateTimeField(_("sign-up deadline"), null=True, blank=True)

@@ -1,5 +1,6 @@
 """Public event pages, signing up, and each attendee's own page (reached by a signed link)."""
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +15,7 @@ from .forms import EventSignUpForm
 from .models import Attendee, Event
 from .tokens import InvalidToken, read_manage_token
 from .translations import localise_event
+from .video import frame_sources, video
 
 
 def _public_event(campaign_slug, event_slug) -> Event:
@@ -24,7 +26,11 @@ def _public_event(campaign_slug, event_slug) -> Event:
 
 def _event_page(request, event, form, status=200, **extra):
     places = services.places_left(event)
+    recording = video(event.recording_url)
+    livestream = video(event.livestream_url) if not event.is_past and not recording else None
     context = {
+        "recording": recording,
+        "livestream": livestream,
         "event": localise_event(event),
         "places_left": places,
         "full": places == 0,
@@ -33,7 +39,11 @@ def _event_page(request, event, form, status=200, **extra):
         "zone": calendar.zone_label(event),
         **extra,
     }
-    return render(request, "events/event.html", context, status=status)
+    response = render(request, "events/event.html", context, status=status)
+    if players := frame_sources(recording, livestream):
+        # Only this event's player may be framed on its page; the rest of the policy stays.
+        response._csp_config = {**settings.SECURE_CSP, "frame-src": players}
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,6 +14,19 @@ def upcoming_events(campaign, limit=10):
     return [localise_event(event) for event in events]
 
 
+@register.simple_tag
+def recorded_events(campaign, limit=10):
+    """The campaign's events with a recording to watch, latest first."""
+    events = (
+        Event.objects.filter(campaign=campaign)
+        .exclude(recording_url="")
+        .exclude(status=Event.Status.CANCELLED)
+        .select_related("campaign")
+        .order_by("-starts_at")[:limit]
+    )
+    return [localise_event(event) for event in events]
+
+
 @register.filter
 def event_when(event):
     return calendar.when_text(event)
