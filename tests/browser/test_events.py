@@ -82,8 +82,13 @@ def test_signing_up_and_cancelling_on_a_phone(browser, live_server, console, lim
 
         page.goto(manage_url(attendee).removeprefix("http://127.0.0.1:8000"))
         expect(page.get_by_role("link", name="Join the event")).to_have_attribute("href", lima_event.join_url)
+        page.get_by_role("link", name="Cancel my place").click()
+        # Asked once, and nothing is cancelled until the answer.
+        expect(page.get_by_role("heading", level=1)).to_have_text("Cancel your place?")
+        attendee.refresh_from_db()
+        assert attendee.status == Attendee.Status.CONFIRMED
         with page.expect_navigation():
-            page.get_by_role("button", name="Cancel my place").click()
+            page.get_by_role("button", name="Yes, cancel my place").click()
         expect(page.locator(".attendee-page")).to_contain_text("Your place is cancelled")
         attendee.refresh_from_db()
         assert attendee.status == Attendee.Status.CANCELLED
