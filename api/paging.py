@@ -107,7 +107,9 @@ def paginate(querysets: list[QuerySet], *, page: int | None, per_page: int | Non
     order = ("modified_at", "uuid")
     if after:
         modified, uuid, previous_page, total = _read_cursor(after)
-        later = Q(modified_at__gt=modified) | Q(modified_at=modified, uuid__gt=uuid)
+        # "modified_at >= …" on its own is what lets PostgreSQL start the index scan at the cursor
+        # (an OR alone would make it read the index from the start: each page slower than the last).
+        later = Q(modified_at__gte=modified) & (Q(modified_at__gt=modified) | Q(uuid__gt=uuid))
         number = previous_page + 1
         candidates = [row for qs in querysets for row in qs.filter(later).order_by(*order)[:per_page]]
         rows = heapq.nsmallest(per_page, candidates, key=lambda r: (r.modified_at, str(r.uuid)))

@@ -83,8 +83,9 @@ def signatures(statement_ids) -> list[QuerySet]:
 
 
 def deleted_signatures(statement_ids) -> list[QuerySet]:
-    """Signatures once confirmed (so once shown) and now withdrawn, struck out or anonymised."""
-    gone = Q(status__in=[Signature.Status.WITHDRAWN, Signature.Status.INVALID, Signature.Status.FRAUDULENT])
+    """Signatures once confirmed (so perhaps shown) and now gone: withdrawn, struck out by a
+    moderator, superseded by the same person's later signature, or anonymised."""
+    gone = ~Q(status=Signature.Status.CONFIRMED)
     return [
         Signature.objects.filter(statement_id=pk, confirmed_at__isnull=False)
         .filter(gone | Q(email_normalized__startswith=ANONYMISED_PREFIX))

@@ -159,3 +159,10 @@ def test_deleted_signatures_lists_withdrawn_ones_by_identifier_only(ours, theirs
     assert [item["identifiers"] for item in items] == [[f"campaign:{ours.signature.uuid}"]]
     assert set(items[0]) == {"identifiers", "modified_date", "campaign:deleted", "_links"}
     assert f"campaign:{never_confirmed.uuid}" not in str(body)
+
+
+def test_a_signature_superseded_by_the_same_persons_later_one_is_deleted(ours, reader):
+    SignatureRow.objects.filter(pk=ours.signature.pk).update(status=SignatureRow.Status.SUPERSEDED)
+    later = ConfirmedSignatureFactory(statement=ours.statement, email=ours.signature.email)
+    assert listed(reader) == [f"campaign:{later.uuid}"]
+    assert listed(reader, "/api/v1/deleted_signatures") == [f"campaign:{ours.signature.uuid}"]
