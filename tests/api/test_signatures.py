@@ -121,7 +121,6 @@ def test_bookkeeping_updates_leave_the_modified_date(ours, reader):
         "modified_date gt 'yesterday'",
         "modified_date gt '2026-13-45'",
         "email eq 'someone@example.org'",
-        "modified_date gt '2026-01-01\x00'",
         "modified_date gt '2026-01-01' or 1=1",
         "'; DROP TABLE petitions_signature; --",
         '=HYPERLINK("x")',
@@ -141,7 +140,6 @@ def test_it_answers_400_to_a_bad_filter(ours, reader, bad):
         {"per_page": 100000},
         {"page": 0},
         {"page": "two"},
-        {"page": "1\x00"},
         {"after": "forged"},
         {"after": "WyIyMDI2LTAxLTAxIiwiYWJjIiwxLDFd:1abc:xyz"},
     ],
@@ -166,3 +164,13 @@ def test_a_signature_superseded_by_the_same_persons_later_one_is_deleted(ours, r
     later = ConfirmedSignatureFactory(statement=ours.statement, email=ours.signature.email)
     assert listed(reader) == [f"campaign:{later.uuid}"]
     assert listed(reader, "/api/v1/deleted_signatures") == [f"campaign:{ours.signature.uuid}"]
+
+
+@pytest.mark.parametrize(
+    "params", [{"page": "1\x00"}, {"filter": "modified_date gt '2026-01-01\x00'"}, {"after": "\x00"}]
+)
+def test_nul_bytes_in_the_query_are_dropped_never_a_500(ours, reader, params):
+    # campaign.middleware removes NULs from every query string before the API reads it.
+    response = reader.get("/api/v1/signatures", **params)
+    assert response.status_code in (200, 400)
+    assert response.json()
