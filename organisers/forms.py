@@ -32,6 +32,7 @@ class StatementForm(forms.ModelForm):
             "ask_organisation",
             "ask_location",
             "ask_comment",
+            "listing_review",
         ]
         labels = {
             "title": _("Title"),
@@ -39,6 +40,7 @@ class StatementForm(forms.ModelForm):
             "target": _("Target number of signatures (optional)"),
             "closes_at": _("Closing date and time, UTC (optional)"),
             "status": _("Status"),
+            "listing_review": _("Public list of signatories"),
         }
         help_texts = {
             "body": _("Markdown: **bold**, *italic*, lists and links. Use Preview to check it."),
@@ -47,12 +49,18 @@ class StatementForm(forms.ModelForm):
         widgets = {
             "closes_at": DateTimeLocalInput(),
             "body": forms.Textarea(attrs={"rows": 14}),
+            "listing_review": forms.RadioSelect,
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["closes_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         self.fields["target"].widget.attrs.update(min="1", inputmode="numeric")
+        # A form sent without the choice keeps the statement's (a new one: the default).
+        self.fields["listing_review"].required = False
+
+    def clean_listing_review(self):
+        return self.cleaned_data.get("listing_review") or self.instance.listing_review
 
 
 class ExportForm(forms.Form):

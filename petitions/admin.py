@@ -65,7 +65,7 @@ class StatementAdmin(admin.ModelAdmin):
                     "ask_organisation",
                     "ask_location",
                     "ask_comment",
-                    "auto_approve_individuals",
+                    "listing_review",
                 )
             },
         ),

@@ -62,6 +62,7 @@ class SignatureForm(SignUpForm):
         super().__init__(*args, **kwargs)
         self.statement = statement
         self.fields["consent_contact"].label = consent_wording(statement)
+        self.fields["show_publicly"].widget.attrs["aria-describedby"] = "listing-note"
         if not statement.ask_organisation:
             for name in ("kind", "organisation", "role"):
                 del self.fields[name]

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -106,13 +107,21 @@ class Statement(ReservedSlugMixin, models.Model):
     )
     ask_location = models.BooleanField(_("ask city or postcode"), default=False)
     ask_comment = models.BooleanField(_("ask for a comment"), default=False)
-    auto_approve_individuals = models.BooleanField(
-        _("list individuals without review"),
-        default=True,
-        help_text=_(
-            "Individuals who choose to be listed appear once they confirm; otherwise a moderator "
-            "approves each one. Organisations are always approved by a moderator."
-        ),
+
+    class ListingReview(models.TextChoices):
+        ORGANISATIONS = (
+            "organisations",
+            _("A moderator checks organisations; individuals are listed when they confirm"),
+        )
+        EVERYONE = "everyone", _("A moderator checks everyone before they are listed")
+        NONE = "none", _("Everyone who asks is listed when they confirm, without review")
+
+    listing_review = models.CharField(
+        _("public list of signatories"),
+        max_length=16,
+        choices=ListingReview.choices,
+        default=ListingReview.ORGANISATIONS,
+        help_text=_("Who must be checked by a moderator before their name appears on the public list."),
     )
     # Maintained by the tally task from confirmed signatures; never updated per signature.
     signature_count = models.PositiveIntegerField(default=0, editable=False)
@@ -144,6 +153,36 @@ class Statement(ReservedSlugMixin, models.Model):
 
     def get_absolute_url(self):
         return reverse("petitions:statement", args=[self.campaign.slug, self.slug])
+
+    def listing_reviewed(self, kind: str) -> bool:
+        """Whether a signer of this kind who asks to be listed waits for a moderator."""
+        if self.listing_review == self.ListingReview.EVERYONE:
+            return True
+        return self.listing_review == self.ListingReview.ORGANISATIONS and kind == Signature.Kind.ORGANISATION
+
+    @property
+    def listing_note(self) -> str:
+        """What happens to a signer's name if they ask to be listed, said beside the signing form."""
+        if self.listing_review == self.ListingReview.EVERYONE:
+            return gettext("If you ask to be listed, your name appears after a moderator has checked it.")
+        if self.listing_review == self.ListingReview.ORGANISATIONS and self.ask_organisation:
+            return gettext(
+                "If you ask to be listed, your name appears once you confirm by email; an "
+                "organisation's name appears after a moderator has checked it."
+            )
+        return gettext("If you ask to be listed, your name appears once you confirm by email.")
+
+    @property
+    def signatories_note(self) -> str:
+        """When names appear on the public list, said on that list."""
+        if self.listing_review == self.ListingReview.EVERYONE:
+            return gettext("Names appear here after a moderator has checked them.")
+        if self.listing_review == self.ListingReview.ORGANISATIONS and self.ask_organisation:
+            return gettext(
+                "Individuals appear here once they confirm their signature; organisations after a "
+                "moderator has checked them."
+            )
+        return gettext("Names appear here once the signers confirm their signature.")
 
     @property
     def is_open(self):

@@ -403,20 +403,14 @@ def replace_confirmed(signature: Signature, confirmed: Signature) -> bool:
 
 
 def _listing_on_confirm(signature: Signature):
-    """An individual's requested listing goes live on confirmation if the statement allows it.
-
-    Organisations always wait for a moderator. Evaluated in the UPDATE, so a moderator's decision
+    """A requested listing goes live on confirmation unless the statement's listing review (per kind
+    of signer) makes it wait for a moderator. Evaluated in the UPDATE, so a moderator's decision
     taken meanwhile is kept.
     """
-    if signature.kind == Signature.Kind.ORGANISATION or not signature.statement.auto_approve_individuals:
+    if signature.statement.listing_reviewed(signature.kind):
         return F("listing")
     return Case(
-        When(
-            listing=Signature.Listing.PENDING,
-            show_publicly=True,
-            kind=Signature.Kind.INDIVIDUAL,
-            then=Value(Signature.Listing.APPROVED),
-        ),
+        When(listing=Signature.Listing.PENDING, show_publicly=True, then=Value(Signature.Listing.APPROVED)),
         default=F("listing"),
     )
 
