@@ -254,32 +254,32 @@ def _confirmed_places(statement: Statement, rows: list[tuple[int, dict]]) -> set
     }
 
 
-def _existing_by_email(statement: Statement, rows: list[tuple[int, dict]]) -> dict[str, tuple[int, str]]:
-    """Canonical address -> (id, status) of the statement's signatures with these addresses."""
+def _confirmed_emails(statement: Statement, rows: list[tuple[int, dict]]) -> set[str]:
+    """The canonical addresses among these rows that already have a confirmed signature."""
     emails = sorted({normalize_email(row["email"]) for _line, row in rows if row["email"]})
-    existing: dict[str, tuple[int, str]] = {}
+    found: set[str] = set()
     for start in range(0, len(emails), 1000):
-        for pk, email, status in Signature.objects.filter(
-            statement=statement, email_normalized__in=emails[start : start + 1000]
-        ).values_list("pk", "email_normalized", "status"):
-            # A confirmed signature wins over any other row of the same address.
-            if email not in existing or status == Signature.Status.CONFIRMED:
-                existing[email] = (pk, status)
-    return existing
+        found.update(
+            Signature.objects.filter(
+                statement=statement,
+                status=Signature.Status.CONFIRMED,
+                email_normalized__in=emails[start : start + 1000],
+            ).values_list("email_normalized", flat=True)
+        )
+    return found
 
 
 def _dedupe(
     statement: Statement, rows: list[tuple[int, dict]], report: PaperReport
-) -> list[tuple[int, dict, int | None]]:
+) -> list[tuple[int, dict]]:
     """Drop rows already counted (by email, or by name and place without one) or twice in the file.
 
     Only confirmed signatures make a row a duplicate: the organiser can see those in the export
-    anyway. A row whose address matches a signature that is not confirmed (awaiting its email, held
-    for review) is imported and takes that signature's place, so the report never tells an organiser
-    which addresses have such rows. (Withdrawn signatures have no address left to match.)
-    Returns (line, row, id of the unconfirmed signature the row replaces or None).
+    anyway. A row whose address has only unconfirmed submissions (awaiting their email, held for
+    review) is imported like any other, so the report never tells an organiser which addresses have
+    such rows. (Withdrawn signatures have no address left to match.)
     """
-    by_email = _existing_by_email(statement, rows)
+    confirmed = _confirmed_emails(statement, rows)
     places = _confirmed_places(statement, rows)
     seen_emails: dict[str, int] = {}
     seen_places: dict[tuple[str, str, str], int] = {}
@@ -287,8 +287,7 @@ def _dedupe(
     for line, row in rows:
         email = normalize_email(row["email"]) if row["email"] else ""
         place = _place_key(row)
-        existing = by_email.get(email)
-        if email and existing and existing[1] == Signature.Status.CONFIRMED:
+        if email and email in confirmed:
             report.skipped.append(RowProblem(line, [_("This email address has already signed.")]))
         elif email and email in seen_emails:
             report.skipped.append(
@@ -306,62 +305,49 @@ def _dedupe(
             if email:
                 seen_emails[email] = line
             seen_places.setdefault(place, line)
-            kept.append((line, row, existing[0] if existing else None))
+            kept.append((line, row))
     return kept
 
 
-def _signature_values(row: dict, now: datetime) -> dict:
+def _signature(statement: Statement, row: dict, now: datetime) -> Signature:
     signed_at = datetime.combine(row["signed_on"], time(12, 0), tzinfo=UTC) if row["signed_on"] else now
     organisation = row["organisation"]
     email = normalize_email(row["email"]) if row["email"] else ""
-    return {
-        "status": Signature.Status.CONFIRMED,
-        "kind": Signature.Kind.ORGANISATION if organisation else Signature.Kind.INDIVIDUAL,
-        "name": row["name"],
-        "email": row["email"],
-        "email_normalized": email,
-        "email_domain": email.rpartition("@")[2],
-        "country": row["country"],
-        "location": row["location"],
-        "organisation": organisation,
-        "role": row["role"],
+    return Signature(
+        statement=statement,
+        status=Signature.Status.CONFIRMED,
+        kind=Signature.Kind.ORGANISATION if organisation else Signature.Kind.INDIVIDUAL,
+        name=row["name"],
+        email=row["email"],
+        email_normalized=email,
+        email_domain=email.rpartition("@")[2],
+        country=row["country"],
+        location=row["location"],
+        organisation=organisation,
+        role=row["role"],
         # Contact consent only where this row's consent column says so.
-        "consent_contact": row["consent"],
-        "consent_text": _("Agreed on the paper form to be contacted about this campaign.")
+        consent_contact=row["consent"],
+        consent_text=_("Agreed on the paper form to be contacted about this campaign.")
         if row["consent"]
         else "",
-        "consent_at": signed_at if row["consent"] else None,
-        "source": Signature.Source.PAPER,
-        "created_at": signed_at,
-        "confirmed_at": now,
-    }
-
-
-# What a paper signature that takes the place of an unconfirmed one leaves of it: nothing.
-_REPLACED = {
-    "show_publicly": False,
-    "listing": Signature.Listing.NOT_REQUESTED,
-    "notable": False,
-    "hold_reason": "",
-    "fill_ms": None,
-    "comment": "",
-    "language": "",
-    "referrer": "",
-    "utm_source": "",
-    "ip_hash": "",
-    "user_agent": "",
-    "counted": False,
-    # Paper signers are never emailed a confirmation.
-    "mails_requested": F("mails_sent"),
-}
+        consent_at=signed_at if row["consent"] else None,
+        source=Signature.Source.PAPER,
+        created_at=signed_at,
+        confirmed_at=now,
+        # Paper signers are never emailed a confirmation.
+        mails_requested=0,
+    )
 
 
 def import_csv(statement: Statement, raw: bytes, upload: PaperUpload) -> PaperReport:
     """Check the file and, only if every row is valid, import all its new signatures as confirmed.
 
     The statement row is locked while duplicates are looked for and rows written, so the same file
-    sent twice at once (a double click) is imported once.
+    sent twice at once (a double click) is imported once. As when a signer clicks their link, the
+    address's unconfirmed online submissions are superseded: never counted, listed or mailed.
     """
+    from petitions.services import UNCONFIRMED
+
     report, rows = check(raw)
     if not report.ok:
         return report
@@ -383,22 +369,19 @@ def import_csv(statement: Statement, raw: bytes, upload: PaperUpload) -> PaperRe
                 skipped=len(report.skipped),
             )
             created = Signature.objects.bulk_create(
-                [
-                    Signature(statement=statement, mails_requested=0, **_signature_values(row, now))
-                    for _line, row, replaces in kept
-                    if replaces is None
-                ],
-                batch_size=1000,
+                [_signature(statement, row, now) for _line, row in kept], batch_size=1000
             )
-            ids = [signature.pk for signature in created]
-            for _line, row, replaces in kept:
-                if replaces is not None:
-                    Signature.objects.filter(pk=replaces).update(**_signature_values(row, now), **_REPLACED)
-                    ids.append(replaces)
             batch.signatures.through.objects.bulk_create(
-                [batch.signatures.through(paperimport_id=batch.pk, signature_id=pk) for pk in ids],
+                [batch.signatures.through(paperimport_id=batch.pk, signature_id=row.pk) for row in created],
                 batch_size=1000,
             )
+            emails = [row.email_normalized for row in created if row.email_normalized]
+            for start in range(0, len(emails), 1000):
+                Signature.objects.filter(
+                    statement=statement,
+                    email_normalized__in=emails[start : start + 1000],
+                    status__in=UNCONFIRMED,
+                ).update(status=Signature.Status.SUPERSEDED, mails_requested=F("mails_sent"))
             if settings.TALLY_ON_CONFIRM:
                 from petitions.tasks import tally_statement
 
@@ -408,7 +391,7 @@ def import_csv(statement: Statement, raw: bytes, upload: PaperUpload) -> PaperRe
             _("Someone signed online while you uploaded. Please upload the file again.")
         )
         return report
-    report.imported = len(ids)
+    report.imported = len(created)
     report.batch = batch
     return report
 

@@ -50,8 +50,7 @@ def signature_message(signature) -> EmailMultiAlternatives | None:
         "signature": signature,
         "statement": statement,
         "campaign": statement.campaign,
-        "listing_reviewed": signature.kind == signature.Kind.ORGANISATION
-        or not signature.statement.auto_approve_individuals,
+        "listing_reviewed": signature.statement.listing_reviewed(signature.kind),
         "statement_url": absolute(statement.get_absolute_url()),
         "confirm_url": absolute(reverse("petitions:confirm", args=[make_confirm_token(signature)])),
         "withdraw_url": absolute(reverse("privacy:withdraw", args=[make_withdraw_token(signature)])),

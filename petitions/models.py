@@ -179,7 +179,7 @@ class Statement(ReservedSlugMixin, models.Model):
             return gettext("Names appear here after a moderator has checked them.")
         if self.listing_review == self.ListingReview.ORGANISATIONS and self.ask_organisation:
             return gettext(
-                "Individuals appear here once they confirm their signature; organisations after a "
+                "People signing as individuals appear here once they confirm; organisations after a "
                 "moderator has checked them."
             )
         return gettext("Names appear here once the signers confirm their signature.")

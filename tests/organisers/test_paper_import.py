@@ -249,21 +249,20 @@ def test_it_grants_contact_consent_only_where_the_row_says_so(as_bob, statement)
 
 @pytest.mark.parametrize("status", [Signature.Status.HELD, Signature.Status.PENDING])
 def test_it_says_the_same_whether_or_not_an_address_has_an_unconfirmed_signature(as_bob, statement, status):
-    SignatureFactory(statement=statement, email="held@example.org", status=status, show_publicly=True)
+    online = SignatureFactory(
+        statement=statement, email="held@example.org", status=status, show_publicly=True
+    )
     text = HEADER + "Held Person,held@example.org,PE,,,,,\nFresh Person,fresh@example.org,PE,,,,,\n"
 
     response = _upload(as_bob, statement, text)
 
-    # Both rows are imported alike; the paper signature takes the unconfirmed one's place.
+    # Both rows are imported alike, and the unconfirmed online submission is set aside as a click would.
     assert response.status_code == 303
-    assert Signature.objects.filter(statement=statement).count() == 2
-    held = Signature.objects.get(email_normalized="held@example.org")
-    assert (held.status, held.source, held.name, held.show_publicly) == (
-        "confirmed",
-        "paper",
-        "Held Person",
-        False,
-    )
+    paper = Signature.objects.get(email_normalized="held@example.org", source="paper")
+    assert (paper.status, paper.name, paper.show_publicly) == ("confirmed", "Held Person", False)
+    online.refresh_from_db()
+    assert online.status == Signature.Status.SUPERSEDED
+    assert online.mails_requested == online.mails_sent
     assert PaperImport.objects.get().signatures.count() == 2
 
 
