@@ -55,6 +55,8 @@ def insert_signatures(statement_id: int, rows: int, *, status: str, mails_sent: 
         "language": "'en'",
         "created_at": "now() - make_interval(secs => %(age)s + i * 0.01)",
         "confirmed_at": "CASE WHEN %(status)s = 'confirmed' THEN now() - make_interval(secs => i * 0.01) END",
+        # Spread like real confirmations, so the API's keyset paging walks a realistic index.
+        "modified_at": "now() - make_interval(secs => %(age)s + i * 0.01)",
         "counted": "%(status)s = 'confirmed'",
         "mails_requested": "1",
         "mails_sent": "%(mails_sent)s",

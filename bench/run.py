@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench import api as api_bench  # noqa: E402
 from bench.data import drop_database, insert_signatures, recreate_database  # noqa: E402
 from bench.load import (  # noqa: E402
     CONNECTIONS,
@@ -96,6 +97,7 @@ TARGETS = [
     ("export_rows", f"= {EXPORT_ROWS:,}", lambda r: r["export_rows"] == EXPORT_ROWS),
     ("export_s", "<= 20", lambda r: r["export_s"] <= 20),
     ("export_peak_mb", "<= 50", lambda r: r["export_peak_mb"] <= 50),
+    *api_bench.TARGETS,
 ]
 # Which ceiling each figure is compared with.
 CEILINGS = {
@@ -104,6 +106,7 @@ CEILINGS = {
     "sign_mail_deferred_per_s": "ceiling_sign_per_s",
     "page_per_s": "ceiling_hello_per_s",
     "page_p99_ms": "ceiling_hello_p99_ms",
+    "api_page_p99_ms": "api_hello_p99_ms",
 }
 
 # --- The run -------------------------------------------------------------------------------------
@@ -468,6 +471,10 @@ def run(bench: Bench) -> None:
 
     # Export.
     export(bench, site_url, campaign, page_statement, web)
+
+    # The organisers' API: a sync walking the same million signatures page by page (bench/api.py).
+    say("the organisers' API: one client walking every signature, following next links")
+    api_bench.measure(results, site_url, campaign, page_statement, web.pid, PAGE_ROWS)
 
     results["load_generator"] = sign.generator
     results["duration_s"] = DURATION
