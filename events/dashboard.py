@@ -18,7 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from organisers import exports
 from organisers.models import ExportLog
+from organisers.services import needs_approval
 from organisers.views import member_required
+from petitions import revisions
 from petitions.signup import see_other
 
 from . import calendar, services
@@ -100,8 +102,13 @@ def event_create(request, membership):
     if request.method == "POST":
         if form.is_valid():
             event = form.save(commit=False)
+            if needs_approval(request.user):
+                event.approved_at = None
             services.save_event(event)
-            messages.success(request, _("The event is published."))
+            if event.approved_at is None:
+                messages.success(request, _("Saved. The event goes public once a moderator approves it."))
+            else:
+                messages.success(request, _("The event is published."))
             return see_other(_detail_url(event))
         return _form_page(request, membership, form, status=400)
     return _form_page(request, membership, form)
@@ -112,11 +119,23 @@ def event_create(request, membership):
 def event_edit(request, membership, event_slug):
     event = _event(membership, event_slug)
     previous = Event.objects.get(pk=event.pk)
-    form = EventForm(request.POST or None, instance=event)
+    # The form starts from the edit awaiting a moderator, if there is one, not the public version.
+    form = EventForm(request.POST or None, instance=revisions.proposed(event, event.revisions))
     if request.method == "POST":
         if form.is_valid():
-            change = services.save_event(form.save(commit=False), previous)
-            if change:
+            event = form.save(commit=False)
+            change, revision = services.save_edit(
+                event, previous, request.user, reviewed=needs_approval(request.user)
+            )
+            if revision:
+                messages.success(
+                    request,
+                    _(
+                        "Saved. What the event says, when and where go public once a moderator approves "
+                        "them; until then the public page shows the approved version."
+                    ),
+                )
+            elif change:
                 messages.success(
                     request, _("Saved. Everyone who signed up is being emailed about the change.")
                 )
@@ -145,6 +164,7 @@ def _detail_page(request, membership, event, status=200):
             :LIST_LIMIT
         ],
         cancelled_count=attendees.filter(status=Attendee.Status.CANCELLED).count(),
+        pending_revision=revisions.pending(event.revisions),
         list_limit=LIST_LIMIT,
     )
     return render(request, "events/dashboard/event.html", context, status=status)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.slugs import ReservedSlugMixin
-from petitions.models import Campaign
+from petitions.models import Campaign, Revision
 from petitions.text import render_markdown
 
 from .video import validate_video_url
@@ -47,9 +47,12 @@ def default_reminder_offsets() -> list[int]:
 
 
 class EventQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(approved_at__isnull=False)
+
     def upcoming(self):
-        """Events that have not ended yet, soonest first (cancelled ones included: they say so)."""
-        return self.filter(ends_at__gt=timezone.now()).order_by("starts_at")
+        """Public events that have not ended yet, soonest first (cancelled ones included: they say so)."""
+        return self.public().filter(ends_at__gt=timezone.now()).order_by("starts_at")
 
 
 class Event(ReservedSlugMixin, models.Model):
@@ -112,6 +115,9 @@ class Event(ReservedSlugMixin, models.Model):
     attended_count = models.PositiveIntegerField(default=0, editable=False)
     counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # None while a moderator has yet to approve an event made by an organiser who is not staff
+    # (ORGANISER_CONTENT_NEEDS_APPROVAL): such an event has no public page, like a statement.
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)
 
     objects = EventQuerySet.as_manager()
 
@@ -219,6 +225,21 @@ class EventTranslation(models.Model):
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
+
+
+class EventRevision(Revision):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta(Revision.Meta):
+        verbose_name = _("edit to an event")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"], condition=Q(decision="pending"), name="one_pending_event_revision"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.event)
 
 
 class Attendee(models.Model):

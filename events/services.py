@@ -21,10 +21,11 @@ from django.utils.translation import gettext
 from campaign import events as campaign_events
 from campaign.queue import enqueue_on_commit
 from moderation import abuse
+from petitions import revisions
 from petitions.models import Campaign
 from petitions.signup import RequestInfo, hash_ip, normalize_email
 
-from .models import Attendee, ChangeNotice, Event, EventChange, ReminderSent
+from .models import Attendee, ChangeNotice, Event, EventChange, EventRevision, ReminderSent
 
 log = logging.getLogger(__name__)
 
@@ -385,6 +386,34 @@ def save_event(event: Event, previous: Event | None = None) -> EventChange | Non
         fill_places(_lock(event.pk))
         _tally_soon(event.pk)
     return change
+
+
+# What a moderator reviews in an edit to an approved event by an organiser who is not staff: what it
+# says, and when and where it happens (a changed place or join link could send people somewhere
+# unsafe). Capacity, waitlist, deadline, reminders and the form's questions take effect at once.
+REVIEWED_FIELDS = ("title", "description", *TIME_FIELDS, *PLACE_FIELDS, "reveal_place_after_signup")
+
+
+def save_edit(event: Event, previous: Event, author, *, reviewed: bool):
+    """Save an organiser's edit; returns (EventChange or None, EventRevision or None).
+
+    With `reviewed` (the author needs approval) an approved event keeps its reviewed fields in public
+    and the new values wait as a revision; attendees hear of a new time or place once it is approved.
+    """
+    if not reviewed or previous.approved_at is None:
+        return save_event(event, previous), None
+    with transaction.atomic():
+        _lock(event.pk)
+        revision = revisions.propose(previous.revisions, previous, event, REVIEWED_FIELDS, author)
+        return save_event(event, previous), revision
+
+
+def apply_revision(revision: EventRevision) -> EventChange | None:
+    """Publish an approved edit: attendees are told of a new time or place as for any edit."""
+    with transaction.atomic():
+        previous = _lock(revision.event_id)
+        event = revisions.apply(Event.objects.get(pk=previous.pk), revision.changes)
+        return save_event(event, previous)
 
 
 def cancel_event(event: Event) -> EventChange | None:

@@ -20,7 +20,7 @@ from .video import frame_sources, video
 
 def _public_event(campaign_slug, event_slug) -> Event:
     return get_object_or_404(
-        Event.objects.select_related("campaign"), campaign__slug=campaign_slug, slug=event_slug
+        Event.objects.public().select_related("campaign"), campaign__slug=campaign_slug, slug=event_slug
     )
 
 

@@ -19,14 +19,18 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from petitions import revisions
 from petitions.models import Signature
 
 from . import abuse, services
 from .models import (
     AuditEntry,
     BlockRule,
+    EventAwaitingApproval,
+    EventEditAwaitingApproval,
     ListingAwaitingApproval,
     StatementAwaitingApproval,
+    StatementEditAwaitingApproval,
     TrendingActivity,
 )
 
@@ -222,6 +226,109 @@ class StatementQueueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ContentQueueAdmin(admin.ModelAdmin):
+    """Read-only lists of what organisers who are not staff wrote; the decisions are the actions."""
+
+    list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@action_with_reason(_("Approve: publish the event"), _("%(count)d events approved."))
+def approve_events(modeladmin, request, ids, reason):
+    return services.approve_events(request.user, ids, reason)
+
+
+@admin.register(EventAwaitingApproval)
+class EventQueueAdmin(ContentQueueAdmin):
+    list_display = ("title", "campaign", "starts_at", "kind", "created_at")
+    list_filter = ("campaign",)
+    search_fields = ("title", "campaign__title")
+    list_select_related = ("campaign",)
+    ordering = ("created_at", "pk")
+    actions = (approve_events,)
+    fields = ("campaign", "title", "description", "starts_at", "ends_at", "time_zone", "kind")
+    fields += ("venue_name", "address", "join_url", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(approved_at__isnull=True)
+
+
+class EditQueueAdmin(ContentQueueAdmin):
+    """An edit is shown field by field: what the public sees now, and what the organiser proposes."""
+
+    target = ""  # the revised object's field name
+    list_display = ("edited", "changed_fields", "author", "updated_at")
+    search_fields = ()
+    ordering = ("updated_at", "pk")
+    fields = ("edited", "author", "updated_at", "comparison")
+    actions = ("approve_edits", "reject_edits")
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .filter(decision=self.model.Decision.PENDING)
+            .select_related(self.target, "author")
+        )
+
+    @admin.display(description=_("Edited"))
+    def edited(self, obj):
+        return str(getattr(obj, self.target))
+
+    @admin.display(description=_("Changes"))
+    def changed_fields(self, obj):
+        revised = getattr(obj, self.target)
+        return ", ".join(str(revised._meta.get_field(name).verbose_name) for name in obj.changes)
+
+    @admin.display(description=_("Now public → proposed"))
+    def comparison(self, obj):
+        revised = getattr(obj, self.target)
+        proposed = revisions.apply(type(revised).objects.get(pk=revised.pk), obj.changes)
+        return format_html(
+            '<table class="edit-comparison"><tr><th></th><th>{}</th><th>{}</th></tr>{}</table>',
+            _("Now public"),
+            _("Proposed"),
+            format_html_join(
+                "",
+                '<tr><th scope="row">{}</th><td class="was">{}</td><td class="proposed">{}</td></tr>',
+                (
+                    (
+                        revised._meta.get_field(name).verbose_name,
+                        getattr(revised, name),
+                        getattr(proposed, name),
+                    )
+                    for name in obj.changes
+                ),
+            ),
+        )
+
+    @action_with_reason(_("Approve: publish the edit"), _("%(count)d edits approved."))
+    def approve_edits(self, request, ids, reason):
+        return services.decide_revisions(request.user, self.model, ids, True, reason)
+
+    @action_with_reason(_("Reject: keep the approved version"), _("%(count)d edits rejected."))
+    def reject_edits(self, request, ids, reason):
+        return services.decide_revisions(request.user, self.model, ids, False, reason)
+
+
+@admin.register(StatementEditAwaitingApproval)
+class StatementEditQueueAdmin(EditQueueAdmin):
+    target = "statement"
+
+
+@admin.register(EventEditAwaitingApproval)
+class EventEditQueueAdmin(EditQueueAdmin):
+    target = "event"
 
 
 @admin.register(BlockRule)

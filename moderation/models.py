@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.addresses import canonical_email
-from petitions.models import Signature, Statement
+from events.models import Event, EventRevision
+from petitions.models import Signature, Statement, StatementRevision
 
 
 class BlockRule(models.Model):
@@ -126,3 +127,30 @@ class StatementAwaitingApproval(Statement):
         proxy = True
         verbose_name = _("statement awaiting approval")
         verbose_name_plural = _("statements awaiting approval")
+
+
+class EventAwaitingApproval(Event):
+    """Events made by organisers who are not staff, waiting for a moderator to approve them."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("event awaiting approval")
+        verbose_name_plural = _("events awaiting approval")
+
+
+class StatementEditAwaitingApproval(StatementRevision):
+    """Edits to approved statements by organisers who are not staff: the approved text stays public."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("statement edit awaiting approval")
+        verbose_name_plural = _("statement edits awaiting approval")
+
+
+class EventEditAwaitingApproval(EventRevision):
+    """Edits to approved events by organisers who are not staff: the approved version stays public."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("event edit awaiting approval")
+        verbose_name_plural = _("event edits awaiting approval")

@@ -12,8 +12,11 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from events import services as events
+from events.models import Event, EventRevision
+from petitions import revisions
 from petitions import services as petitions
-from petitions.models import Signature, Statement
+from petitions.models import Signature, Statement, StatementRevision
 
 from .models import AuditEntry
 
@@ -143,6 +146,62 @@ def approve_statements(actor, statement_ids, reason: str = "") -> int:
         now = timezone.now()
         Statement.objects.filter(pk__in=[pk for pk, _title in rows]).update(approved_at=now)
         return audit(actor, "approve statement", [("statement", pk, title, {}) for pk, title in rows], reason)
+
+
+def approve_events(actor, event_ids, reason: str = "") -> int:
+    """Let events made by organisers who are not staff go public."""
+    with transaction.atomic():
+        waiting = Event.objects.filter(pk__in=event_ids, approved_at__isnull=True)
+        rows = list(waiting.values_list("pk", "title"))
+        Event.objects.filter(pk__in=[pk for pk, _title in rows]).update(approved_at=timezone.now())
+        return audit(actor, "approve event", [("event", pk, title, {}) for pk, title in rows], reason)
+
+
+def _publish_statement_revision(revision: StatementRevision) -> None:
+    statement = Statement.objects.select_for_update().get(pk=revision.statement_id)
+    revisions.apply(statement, revision.changes).save()
+
+
+REVISIONS = {
+    # model: (audit object type, the object it revises, how an approved one is published)
+    StatementRevision: ("statement", "statement", _publish_statement_revision),
+    EventRevision: ("event", "event", events.apply_revision),
+}
+
+
+def decide_revisions(actor, model, revision_ids, approve: bool, reason: str = "") -> int:
+    """Publish (approve) or drop (reject) pending edits to approved statements or events.
+
+    The audit entry is on the statement or event, with the fields the edit changed.
+    """
+    model = model._meta.concrete_model
+    object_type, target, publish = REVISIONS[model]
+    decision = model.Decision.APPROVED if approve else model.Decision.REJECTED
+    with transaction.atomic():
+        pending = list(
+            model.objects.select_for_update()
+            .filter(pk__in=revision_ids, decision=model.Decision.PENDING)
+            .select_related(target)
+        )
+        for revision in pending:
+            if approve:
+                publish(revision)
+            revision.decision, revision.decided_at = decision, timezone.now()
+            revision.save(update_fields=["decision", "decided_at"])
+        return audit(
+            actor,
+            f"{'approve' if approve else 'reject'} {object_type} edit",
+            [
+                (
+                    object_type,
+                    getattr(revision, target).pk,
+                    str(getattr(revision, target)),
+                    {"changed": sorted(revision.changes), "author": _actor_name(revision.author)},
+                )
+                for revision in pending
+            ],
+            reason,
+        )
 
 
 def record_change(actor, object_type: str, object_id, object_repr: str, details: dict) -> None:

@@ -11,7 +11,8 @@ from django.utils.text import slugify
 
 from campaign.queue import enqueue_on_commit
 from campaign.slugs import free_slug
-from petitions.models import Campaign, Statement
+from petitions import revisions
+from petitions.models import Campaign, Statement, StatementRevision
 
 from .models import Invitation, Membership, Role
 
@@ -155,3 +156,21 @@ def create_statement(campaign: Campaign, statement: Statement, author) -> Statem
         except IntegrityError:
             continue
     raise IntegrityError("could not find a free slug for this statement")
+
+
+# What a moderator reviews in an edit to an approved statement: the words the public reads.
+# Status, target, closing date and the form's questions take effect at once.
+STATEMENT_REVIEWED_FIELDS = ("title", "body")
+
+
+def save_statement(statement: Statement, author) -> StatementRevision | None:
+    """Save an edit made in the dashboard. An approved statement edited by someone who needs approval
+    keeps its approved title and text in public; the new ones wait as a revision (returned)."""
+    if statement.approved_at is None or not needs_approval(author):
+        statement.save()
+        return None
+    with transaction.atomic():
+        current = Statement.objects.select_for_update().get(pk=statement.pk)
+        revision = revisions.propose(current.revisions, current, statement, STATEMENT_REVIEWED_FIELDS, author)
+        statement.save()
+    return revision

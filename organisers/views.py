@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from outbox import services as outbox_services
+from petitions import revisions
 from petitions.models import Signature, Statement
 from petitions.text import render_markdown
 
@@ -246,6 +247,7 @@ def statement(request, membership, statement_slug):
         "individuals": by_kind.get(Signature.Kind.INDIVIDUAL, 0),
         "organisations": by_kind.get(Signature.Kind.ORGANISATION, 0),
         "latest": Signature.objects.filter(statement=statement).order_by("-created_at")[:20],
+        "pending_revision": revisions.pending(statement.revisions),
         "export_form": ExportForm(),
         "paper_imports": statement.paper_imports.select_related("uploaded_by")[:10],
         "mail": outbox_services.statement_mail_stats([statement.pk]).get(statement.pk),
@@ -294,12 +296,21 @@ def statement_create(request, membership):
 @member_required
 def statement_edit(request, membership, statement_slug):
     statement = _statement(membership, statement_slug)
-    form = StatementForm(request.POST or None, instance=statement)
+    # The form starts from the edit awaiting a moderator, if there is one, not the approved text.
+    form = StatementForm(request.POST or None, instance=revisions.proposed(statement, statement.revisions))
     response = _statement_form_page(request, membership, form, statement)
     if response is not None:
         return response
-    form.save()
-    messages.success(request, _("Statement saved."))
+    if services.save_statement(form.save(commit=False), request.user):
+        messages.success(
+            request,
+            _(
+                "Saved. The new title and text go public once a moderator approves them; "
+                "until then the public page shows the approved version."
+            ),
+        )
+    else:
+        messages.success(request, _("Statement saved."))
     return _see_other(reverse("organisers:statement", args=[membership.campaign.slug, statement.slug]))
 
 

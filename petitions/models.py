@@ -201,6 +201,48 @@ class Statement(ReservedSlugMixin, models.Model):
         return visible_percent(self.signature_count, self.target)
 
 
+class Revision(models.Model):
+    """An edit to approved content by an organiser who is not staff (ORGANISER_CONTENT_NEEDS_APPROVAL).
+
+    The public keeps the approved version until a moderator approves this one; a later edit by the
+    same or another organiser updates the pending revision rather than queueing a second one.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    # Field name → proposed value as the field serialises it (Field.value_to_string).
+    changes = models.JSONField(default=dict)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["updated_at", "pk"]
+
+
+class StatementRevision(Revision):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="revisions")
+
+    class Meta(Revision.Meta):
+        verbose_name = _("edit to a statement")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement"], condition=Q(decision="pending"), name="one_pending_statement_revision"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.statement)
+
+
 class StatementTranslation(models.Model):
     """The statement's text in another language: one statement, one total, each signer reading it in
     their language (see petitions.translations.localise)."""

@@ -1,7 +1,8 @@
 """Create or update the "moderator" group with the least privileges moderators need.
 
-Moderators can see and moderate signatures and listings, approve statements waiting for approval,
-edit block lists, and read the audit trail and the trending view. They cannot add or delete
+Moderators can see and moderate signatures and listings, approve statements and events waiting for
+approval and edits to approved ones, edit block lists, and read the audit trail and the trending
+view. They cannot add or delete
 signatures, touch users, groups or permissions, or edit campaigns and statements. Run after every
 migrate (it is idempotent): the group's permissions are reset to exactly this list.
 """
@@ -20,6 +21,12 @@ PERMISSIONS = [
     "moderation.view_trendingactivity",
     "moderation.view_statementawaitingapproval",
     "moderation.change_statementawaitingapproval",
+    "moderation.view_eventawaitingapproval",
+    "moderation.change_eventawaitingapproval",
+    "moderation.view_statementeditawaitingapproval",
+    "moderation.change_statementeditawaitingapproval",
+    "moderation.view_eventeditawaitingapproval",
+    "moderation.change_eventeditawaitingapproval",
     "moderation.view_blockrule",
     "moderation.add_blockrule",
     "moderation.change_blockrule",
