@@ -172,7 +172,10 @@ def test_it_refuses_an_address_another_event_has(as_bob, event):
     assert "Another event" in str(response.context["form"].errors["slug"])
 
 
-def test_editing_the_time_emails_attendees_once(as_bob, event, attendee, django_capture_on_commit_callbacks):
+def test_editing_the_time_emails_attendees_once(
+    as_bob, event, attendee, django_capture_on_commit_callbacks, settings
+):
+    settings.ORGANISER_CONTENT_NEEDS_APPROVAL = False  # with review, once approved: tests/moderation
     with django_capture_on_commit_callbacks(execute=True):
         response = as_bob.post(
             f"{BASE}rally/edit/",

@@ -158,7 +158,8 @@ def test_it_shows_errors_next_to_fields(as_bob, campaign):
     assert not Statement.objects.filter(body__startswith="We call").exists()
 
 
-def test_it_edits_and_closes_a_statement(as_bob, campaign, statement):
+def test_it_edits_and_closes_a_statement(as_bob, campaign, statement, settings):
+    settings.ORGANISER_CONTENT_NEEDS_APPROVAL = False  # what review changes: tests/moderation
     url = reverse("organisers:statement_edit", args=[campaign.slug, statement.slug])
 
     response = as_bob.post(url, _statement_data(title="New title", status="closed", target=""))
