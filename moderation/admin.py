@@ -198,36 +198,6 @@ class ListingQueueAdmin(SignatureActions, admin.ModelAdmin):
 admin.site.register(ListingAwaitingApproval, ListingQueueAdmin)
 
 
-@action_with_reason(_("Approve: publish the statement"), _("%(count)d statements approved."))
-def approve_statements(modeladmin, request, ids, reason):
-    return services.approve_statements(request.user, ids, reason)
-
-
-@admin.register(StatementAwaitingApproval)
-class StatementQueueAdmin(admin.ModelAdmin):
-    """Statements by organisers who are not staff stay off the public site until approved here."""
-
-    list_display = ("title", "campaign", "status", "created_at")
-    list_filter = ("campaign",)
-    search_fields = ("title", "campaign__title")
-    list_select_related = ("campaign",)
-    ordering = ("created_at", "pk")
-    actions = (approve_statements,)
-    fields = ("campaign", "title", "status", "body", "closes_at", "target", "created_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(approved_at__isnull=True)
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class ContentQueueAdmin(admin.ModelAdmin):
     """Read-only lists of what organisers who are not staff wrote; the decisions are the actions."""
 
@@ -241,6 +211,27 @@ class ContentQueueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@action_with_reason(_("Approve: publish the statement"), _("%(count)d statements approved."))
+def approve_statements(modeladmin, request, ids, reason):
+    return services.approve_statements(request.user, ids, reason)
+
+
+@admin.register(StatementAwaitingApproval)
+class StatementQueueAdmin(ContentQueueAdmin):
+    """Statements by organisers who are not staff stay off the public site until approved here."""
+
+    list_display = ("title", "campaign", "status", "created_at")
+    list_filter = ("campaign",)
+    search_fields = ("title", "campaign__title")
+    list_select_related = ("campaign",)
+    ordering = ("created_at", "pk")
+    actions = (approve_statements,)
+    fields = ("campaign", "title", "status", "body", "closes_at", "target", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(approved_at__isnull=True)
 
 
 @action_with_reason(_("Approve: publish the event"), _("%(count)d events approved."))
