@@ -119,3 +119,17 @@ def test_only_owners_add_webhooks(client, campaign, bob, charlie):
         client.force_login(user)
         data = {"url": "https://crm.example.org/hook", "events": ["signature.confirmed"]}
         assert client.post(f"/dashboard/c/{campaign.slug}/api/webhooks/", data).status_code == status
+
+
+def test_the_page_reads_in_spanish_with_the_language_cookie(client, campaign, alice):
+    client.force_login(alice)
+    client.cookies["django_language"] = "es"
+    html = client.get(f"/dashboard/c/{campaign.slug}/api/").content.decode()
+    for text in (
+        "Claves de la API",
+        "Crear una clave",
+        "Añadir webhook",
+        "Se confirma una firma",
+        "Solo lectura",
+    ):
+        assert text in html
