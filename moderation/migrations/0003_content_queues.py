@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('events', '0004_event_approval_and_revisions'),
         ('moderation', '0002_statementawaitingapproval'),
-        ('petitions', '0010_statementrevision'),
+        ('petitions', '0011_statementrevision'),
     ]
 
     operations = [

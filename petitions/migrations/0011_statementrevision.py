@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('petitions', '0009_one_confirmed_signature_per_address'),
+        ('petitions', '0010_statement_listing_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
