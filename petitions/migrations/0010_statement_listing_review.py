@@ -16,7 +16,7 @@ def to_auto_approve(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("petitions", "0010_statementrevision"),
+        ("petitions", "0009_one_confirmed_signature_per_address"),
     ]
 
     operations = [
