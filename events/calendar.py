@@ -1,16 +1,22 @@
-"""Dates in the event's time zone, calendar files (.ics) and "add to Google Calendar" links."""
+"""Dates in the event's time zone, calendar invitations (.ics) and "add to Google Calendar" links."""
 
 import zoneinfo
 from datetime import UTC, datetime
-from urllib.parse import urlencode, urlsplit
+from email.message import MIMEPart
+from email.utils import parseaddr
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import formats, timezone
 from django.utils.translation import gettext
-from icalendar import Calendar
+from icalendar import Calendar, vCalAddress
 from icalendar import Event as CalendarEvent
 
-from .models import Event
+from outbox.headers import mail_domain
+
+from .models import Attendee, Event
+
+PUBLISH, REQUEST, CANCEL = "PUBLISH", "REQUEST", "CANCEL"
 
 
 def utc_offset_label(moment: datetime) -> str:
@@ -55,8 +61,14 @@ def location_text(event: Event, *, attendee_view: bool) -> str:
     return " · ".join(part for part in parts if part)
 
 
-def _uid(event: Event) -> str:
-    return f"{event.uuid}@{urlsplit(settings.SITE_URL).hostname or 'localhost'}"
+def _uid(event: Event, attendee: Attendee | None = None) -> str:
+    """One calendar entry per place: the same UID for every update of it, a new one for a new place.
+
+    A place given again after a cancellation must not be taken for the cancelled entry, which
+    calendars would keep cancelled; the moment the place was given tells the two apart.
+    """
+    place = f"-{int(attendee.confirmed_at.timestamp())}" if attendee and attendee.confirmed_at else ""
+    return f"{event.uuid}{place}@{mail_domain()}"
 
 
 def _calendar_time(moment: datetime) -> datetime:
@@ -66,12 +78,44 @@ def _calendar_time(moment: datetime) -> datetime:
     return moment
 
 
-def ics(event: Event, *, description: str = "", url: str = "", attendee_view: bool = True) -> bytes:
-    """An iCalendar file for the event, with its time zone, updated in place by SEQUENCE."""
+def _organizer(event: Event) -> vCalAddress:
+    """The campaign, at the address its mail comes from (calendars show it as the organiser)."""
+    organizer = vCalAddress(f"mailto:{parseaddr(settings.DEFAULT_FROM_EMAIL)[1]}")
+    organizer.params["CN"] = event.campaign.title
+    return organizer
+
+
+def _attendee(attendee: Attendee) -> vCalAddress:
+    address = vCalAddress(f"mailto:{attendee.email}")
+    address.params["CN"] = attendee.name
+    address.params["ROLE"] = "REQ-PARTICIPANT"
+    # They said yes by signing up; their answer is changed on the event's page, not by a reply.
+    address.params["PARTSTAT"] = "DECLINED" if attendee.status == Attendee.Status.CANCELLED else "ACCEPTED"
+    address.params["RSVP"] = "FALSE"
+    return address
+
+
+def ics(
+    event: Event,
+    attendee: Attendee | None = None,
+    *,
+    method: str = PUBLISH,
+    description: str = "",
+    url: str = "",
+    attendee_view: bool = True,
+) -> bytes:
+    """An iCalendar file (iTIP, RFC 5546) for the event, updated in place by UID and SEQUENCE.
+
+    REQUEST (mailed to an attendee, who is named in it) adds or updates their entry; CANCEL
+    removes it (the event was cancelled, or the attendee gave up the place); PUBLISH is a file to
+    import (the attendee page's download), with the same UID so a later REQUEST updates it.
+    """
     calendar = Calendar.new(prodid="-//Solidarity campaigns//Events//EN")
-    calendar.add("method", "PUBLISH")
+    calendar.add("method", method)
+    # Giving up a place is one step further than the entry the attendee has: a higher sequence.
+    own_cancel = method == CANCEL and not event.is_cancelled
     entry = CalendarEvent.new(
-        uid=_uid(event),
+        uid=_uid(event, attendee),
         stamp=timezone.now(),
         start=_calendar_time(event.local_starts_at),
         end=_calendar_time(event.local_ends_at),
@@ -79,12 +123,32 @@ def ics(event: Event, *, description: str = "", url: str = "", attendee_view: bo
         description=description or None,
         location=location_text(event, attendee_view=attendee_view) or None,
         url=url or None,
-        sequence=event.sequence,
+        sequence=event.sequence + (1 if own_cancel else 0),
     )
-    entry.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    entry.add("status", "CANCELLED" if event.is_cancelled or method == CANCEL else "CONFIRMED")
+    entry.add("organizer", _organizer(event))
+    if attendee is not None and method != PUBLISH:
+        entry.add("attendee", _attendee(attendee))
     calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def invitation(event: Event, attendee: Attendee, *, method: str = REQUEST, **details) -> MIMEPart:
+    """The .ics as a mail part whose Content-Type names the method, as calendar clients look for.
+
+    Given as bytes so its CRLF line ends (RFC 5545) survive: the part is base64-encoded.
+    """
+    part = MIMEPart()
+    part.set_content(
+        ics(event, attendee, method=method, **details),
+        "text",
+        "calendar",
+        params={"method": method, "charset": "utf-8"},
+        disposition="attachment",
+        filename="invite.ics" if method == REQUEST else "cancel.ics",
+    )
+    return part
 
 
 def _google_time(moment: datetime) -> str:

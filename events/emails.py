@@ -53,18 +53,25 @@ def _with_calendar(template: str, attendee: Attendee, context: dict) -> EmailMul
         details = f"{context['join_url']}\n\n{details}"
     context["google_calendar_url"] = calendar.google_calendar_url(event, details=details)
     message = _message(template, attendee.email, context)
-    message.attach(
-        "event.ics", calendar.ics(event, description=details, url=context["manage_url"]), "text/calendar"
+    # A place given up (or an event called off) takes the entry out, without the join link.
+    gone = event.is_cancelled or attendee.status == Attendee.Status.CANCELLED
+    method = calendar.CANCEL if gone else calendar.REQUEST
+    invitation = calendar.invitation(
+        event, attendee, method=method, description=details, url=context["manage_url"], attendee_view=not gone
     )
+    message.attach(invitation)
     return message
 
 
 def attendee_message(attendee: Attendee) -> EmailMultiAlternatives:
-    """The email for the attendee's current status: a place (or a promotion to one), or the waitlist."""
+    """The email for the attendee's current status: a place (or a promotion to one), the waitlist,
+    or a place given up (whose calendar entry it removes)."""
     with translation.override(attendee.language or settings.LANGUAGE_CODE):
         context = _context(attendee)
         if attendee.status == Attendee.Status.WAITLISTED:
             return _message("waitlisted", attendee.email, context)
+        if attendee.status == Attendee.Status.CANCELLED:
+            return _with_calendar("cancelled", attendee, context)
         context["promoted"] = attendee.promoted_at is not None
         return _with_calendar("confirmed", attendee, context)
 

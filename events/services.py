@@ -171,11 +171,19 @@ def cancel(attendee_id: int) -> bool:
     now = timezone.now()
     with transaction.atomic():
         event = _lock(event_id)
+        # Someone mailed a place has it in their calendar: one more mail takes it out. The count is
+        # taken by the UPDATE, after a mail being sent right now (its row locked) is counted.
+        had_place = Attendee.objects.filter(pk=attendee_id, status=Attendee.Status.CONFIRMED).exists()
         cancelled = Attendee.objects.filter(pk=attendee_id, status__in=ACTIVE).update(
-            status=Attendee.Status.CANCELLED, cancelled_at=now, updated_at=now
+            status=Attendee.Status.CANCELLED,
+            cancelled_at=now,
+            updated_at=now,
+            **({"mails_requested": _one_more_mail()} if had_place else {}),
         )
         if not cancelled:
             return False
+        if had_place:
+            enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
         attendee_uuid = Attendee.objects.filter(pk=attendee_id).values_list("uuid", flat=True).get()
         campaign_events.publish(
             campaign_events.ATTENDEE_CANCELLED, campaign_id=event.campaign_id, ref=attendee_uuid
@@ -238,7 +246,8 @@ def send_attendee_mail(attendee_id: int) -> bool:
     """Send the "your place" email that is due for this attendee, if any. Safe to run twice.
 
     What it says follows the attendee's status when it is sent: a place (with the calendar file and
-    the join link), a place freed up from the waitlist, or a place on the waitlist.
+    the join link), a place freed up from the waitlist, a place on the waitlist, or a place given
+    up (with the calendar file that cancels the entry).
     """
     from .emails import attendee_message
 
@@ -251,7 +260,9 @@ def send_attendee_mail(attendee_id: int) -> bool:
         )
         if attendee is None:
             return False
-        if attendee.status == Attendee.Status.CANCELLED or attendee.event.is_past:
+        # A place given up before any mail went out is in no calendar: nothing to say.
+        cancelled = attendee.status == Attendee.Status.CANCELLED
+        if (cancelled and not (attendee.confirmed_at and attendee.mails_sent)) or attendee.event.is_past:
             # Nothing worth saying any more: clear the outbox so the sweep stops finding it.
             Attendee.objects.filter(pk=attendee.pk).update(mails_sent=F("mails_requested"))
             return False

@@ -124,7 +124,8 @@ def attendee_ics(request, token):
     url = manage_url(attendee)
     event = attendee.event
     details = f"{event.join_url}\n\n{url}" if event.is_online and event.join_url else url
-    response = HttpResponse(calendar.ics(event, description=details, url=url), content_type="text/calendar")
+    content = calendar.ics(event, attendee, description=details, url=url)
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
     return response
 

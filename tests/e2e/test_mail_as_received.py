@@ -3,14 +3,18 @@
 Parsing a message decodes its headers, which hides an encoded List-Unsubscribe; so these tests
 look at the raw bytes: unencoded unsubscribe headers, Message-IDs on the platform's domain,
 Auto-Submitted, a DKIM signature that verifies and covers the unsubscribe headers, text parts
-without Markdown or HTML.
+without Markdown or HTML, and calendar invitations that a second parser reads.
 """
 
 import re
 
 import dkim
 import pytest
+import vobject
 
+from events import services as events_services
+from events.tasks import send_attendee_mail
+from tests.events.factories import AttendeeFactory, EventFactory
 from tests.factories import CampaignFactory, ConfirmedSignatureFactory, StatementFactory
 from updates import services
 from updates.models import Update
@@ -72,3 +76,34 @@ def test_a_signature_confirmation_arrives_signed_and_readable(e2e):
     [mail] = e2e.mailbox.wait_for(1, to="ana@example.org")
     assert_sent_by_the_platform(e2e, mail)
     assert_readable_text(mail)
+
+
+def test_an_event_invitation_arrives_as_a_calendar_request_then_a_cancel(e2e):
+    event = EventFactory(campaign=CampaignFactory(slug="raw-event"), slug="rally", description=BODY)
+    ana = AttendeeFactory(event=event, name="Ana", email="ana@example.org", mails_sent=0)
+    send_attendee_mail.delay(ana.pk)
+
+    [invitation] = e2e.mailbox.wait_for(1, to="ana@example.org")
+    assert_sent_by_the_platform(e2e, invitation)
+    assert_readable_text(invitation)
+    request = calendar_in(invitation, "REQUEST")
+    assert request.vevent.organizer.value == f"mailto:no-reply@{e2e.stack.dkim.domain}"
+    assert request.vevent.attendee.value == "mailto:ana@example.org"
+
+    events_services.cancel(ana.pk)
+
+    cancel_mail = e2e.mailbox.wait_for(2, to="ana@example.org")[-1]
+    assert_sent_by_the_platform(e2e, cancel_mail)
+    cancel = calendar_in(cancel_mail, "CANCEL")
+    assert cancel.vevent.uid.value == request.vevent.uid.value
+    assert int(cancel.vevent.sequence.value) > int(request.vevent.sequence.value)
+
+
+def calendar_in(mail, method: str):
+    """The .ics as sent (its part's header read raw), parsed by a second parser (vobject)."""
+    content_type = b'Content-Type: text/calendar; method="' + method.encode() + b'"; charset="utf-8"\r\n'
+    assert content_type in mail.raw
+    [part] = [p for p in mail.message.iter_attachments() if p.get_content_type() == "text/calendar"]
+    parsed = vobject.readOne(part.get_payload(decode=True).decode())
+    assert parsed.method.value == method
+    return parsed

@@ -1,3 +1,4 @@
+import icalendar
 import pytest
 
 from tests.events.factories import EventFactory
@@ -18,6 +19,12 @@ from tests.organisers.conftest import (  # noqa: F401
 @pytest.fixture
 def event(campaign):
     return EventFactory(campaign=campaign, slug="rally", title="Emergency rally for Peru")
+
+
+def calendar_of(message) -> tuple:
+    """The invitation attached to a sent message: its MIME part and the calendar in it, parsed."""
+    [part] = message.attachments
+    return part, icalendar.Calendar.from_ical(part.get_payload(decode=True))
 
 
 @pytest.fixture

@@ -134,7 +134,7 @@ def test_it_serves_the_calendar_file_to_someone_with_a_place(client, event):
     response = client.get(page_url(attendee) + "calendar.ics")
 
     assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar"
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
     calendar = icalendar.Calendar.from_ical(response.content)
     [entry] = calendar.events
     assert entry.start == event.starts_at

@@ -8,6 +8,7 @@ from django.core import mail
 
 from events import calendar, services
 from events.models import Event
+from tests.events.conftest import calendar_of
 from tests.events.factories import AttendeeFactory, EventFactory
 
 
@@ -30,8 +31,7 @@ def confirmation_calendar(event):
     attendee = AttendeeFactory(event=event, mails_sent=0)
     services.send_attendee_mail(attendee.pk)
     [message] = mail.outbox
-    [(filename, content, mimetype)] = message.attachments
-    return message, icalendar.Calendar.from_ical(content)
+    return message, calendar_of(message)[1]
 
 
 def test_the_ics_parses_back_with_the_events_zone_and_times(lima):
@@ -46,7 +46,7 @@ def test_the_ics_parses_back_with_the_events_zone_and_times(lima):
     assert str(entry["summary"]) == "Rally in Lima"
     assert str(entry["uid"]).startswith(str(lima.uuid))
     assert str(entry["status"]) == "CONFIRMED"
-    assert parsed["method"] == "PUBLISH"
+    assert parsed["method"] == "REQUEST"
 
 
 def test_the_ics_carries_the_place_join_link_and_manage_link(lima):

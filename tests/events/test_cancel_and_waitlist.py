@@ -29,8 +29,7 @@ def test_it_frees_the_place_and_promotes_the_first_on_the_waitlist(event, mailed
     assert first.status == Attendee.Status.CONFIRMED
     assert first.promoted_at is not None
     assert second.status == Attendee.Status.WAITLISTED
-    [message] = mail.outbox
-    assert message.to == [first.email]
+    [message] = [m for m in mail.outbox if m.to == [first.email]]
     assert "A place has opened up" in message.subject
     assert event.join_url in message.body
     assert message.attachments
@@ -47,7 +46,7 @@ def test_it_does_nothing_the_second_time(event, mailed):
     assert mailed(services.cancel, leaving.pk) is False
 
     assert Attendee.objects.filter(status=Attendee.Status.CONFIRMED).count() == 1
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2  # the place given up, the place given: once each
 
 
 def test_leaving_the_waitlist_promotes_nobody(event, mailed):

@@ -1,11 +1,11 @@
 from datetime import timedelta
 
-import icalendar
 from django.core import mail
 from django.utils import timezone
 
 from events import services
 from events.models import Attendee, ChangeNotice, Event, EventChange
+from tests.events.conftest import calendar_of
 from tests.events.factories import AttendeeFactory
 
 
@@ -52,8 +52,7 @@ def test_the_change_email_shows_the_new_and_old_time_and_updates_the_calendar(ev
 
     [message] = mail.outbox
     assert "New time:" in message.body and "It was:" in message.body
-    [(name, content, mimetype)] = message.attachments
-    entry = icalendar.Calendar.from_ical(content).events[0]
+    entry = calendar_of(message)[1].events[0]
     assert entry["sequence"] == old_sequence + 1
     assert entry.start == event.starts_at
 
@@ -96,9 +95,10 @@ def test_cancelling_tells_everyone_once(event, mailed):
     assert all(m.subject == f"Cancelled: {event.title}" for m in mail.outbox)
     event.refresh_from_db()
     assert event.is_cancelled
-    attachments = [m.attachments for m in mail.outbox if m.attachments]
-    [[(name, content, mimetype)]] = attachments  # the one with a place gets the calendar update
-    assert icalendar.Calendar.from_ical(content).events[0]["status"] == "CANCELLED"
+    [with_place] = [m for m in mail.outbox if m.attachments]  # the one with a place: the calendar update
+    part, calendar = calendar_of(with_place)
+    assert (calendar["method"], part.get_param("method")) == ("CANCEL", "CANCEL")
+    assert calendar.events[0]["status"] == "CANCELLED"
 
 
 def test_people_who_signed_up_after_the_change_are_not_told_about_it(event):

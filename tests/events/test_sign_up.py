@@ -48,8 +48,8 @@ def test_it_sends_the_confirmation_email_with_the_join_link_and_a_calendar_file(
     assert "https://meet.example.org/rally-secret-room" in message.body
     assert f"{settings.SITE_URL}/my-place/" in message.body
     assert "https://calendar.google.com/calendar/render?" in message.body
-    [(filename, content, mimetype)] = message.attachments
-    assert filename == "event.ics" and mimetype == "text/calendar"
+    [part] = message.attachments
+    assert (part.get_filename(), part.get_content_type()) == ("invite.ics", "text/calendar")
     assert Attendee.objects.get().mails_sent == 1
 
 
