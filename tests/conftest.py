@@ -14,6 +14,15 @@ from tests.factories import CampaignFactory, ConfirmedSignatureFactory, Statemen
 
 STRICT = os.environ.get("CAMPAIGN_STRICT") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 MISSING = pytest.StashKey[str]()
 MISSING_COUNTS = pytest.StashKey[dict]()
 
@@ -106,3 +115,19 @@ def _default_language():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the session (Playwright's sync API allows one per thread), for the browser
+    tests against the live server and the end-to-end tests against gunicorn alike."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety
+    # check on every ORM call the test makes. The ORM calls in these tests are plain synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else "chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -2,30 +2,15 @@
 
 The browser is never downloaded: we launch /usr/bin/chromium (or CHROMIUM_PATH). The root conftest
 skips these tests when Chromium or Playwright is missing (and fails them under CAMPAIGN_STRICT=1).
+The `browser` fixture itself is in the root conftest: end-to-end tests drive the same Chromium.
 """
 
 import http.server
-import os
 import threading
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CHROMIUM
-
-# Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety
-# check on every ORM call the test makes. The ORM calls here are plain synchronous ones.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "is_mobile": True,
@@ -33,17 +18,6 @@ PHONE = {
     "device_scale_factor": 2,
 }
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    executable = CHROMIUM if os.path.exists(CHROMIUM) else "chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class ConsoleLog:

@@ -2,7 +2,7 @@
 the mail the worker delivers over SMTP is the one the confirm step showed.
 
 The site is gunicorn with a Celery worker and an SMTP catcher (tests/e2e/conftest.py); the browser
-is Playwright driving Debian's Chromium (tests/browser/conftest.py).
+is Playwright driving Debian's Chromium (the `browser` fixture in tests/conftest.py).
 """
 
 import os
@@ -13,7 +13,7 @@ from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import expect
 
 from organisers.models import Membership, Role
-from tests.browser.conftest import LAPTOP, browser  # noqa: F401 (the session's Chromium)
+from tests.browser.conftest import LAPTOP
 from tests.factories import CampaignFactory, ConfirmedSignatureFactory, StatementFactory
 from updates.emails import PREVIEW_NAME
 from updates.models import Update
@@ -44,7 +44,7 @@ def owner(django_user_model):
     return user, statement
 
 
-def test_an_owner_checks_and_sends_an_update_and_the_mail_is_what_was_shown(e2e, browser, owner):  # noqa: F811
+def test_an_owner_checks_and_sends_an_update_and_the_mail_is_what_was_shown(e2e, browser, owner):
     user, statement = owner
     context = browser.new_context(base_url=e2e.site_url, locale="en-GB", **LAPTOP)
     context.set_default_timeout(10_000)
