@@ -161,6 +161,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 50},
     },
+    "events-release-expired-places": {
+        "task": "events.tasks.release_expired_places",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
     "events-tally": {
         "task": "events.tasks.tally_all",
         "schedule": 10.0,
@@ -226,6 +231,8 @@ EVENT_REMINDER_OFFSETS_MINUTES = [24 * 60, 60]
 EVENT_REMINDER_MAX_DAYS = 31
 # How often one attendee's "your place" email may be sent again by signing up again.
 MAX_MAILS_PER_ATTENDEE = 3
+# How long a place is kept for someone who signed up, while their confirmation email is pending.
+EVENT_PLACE_HOLD_MINUTES = env.int("EVENT_PLACE_HOLD_MINUTES", default=15)
 # The tally recounts an event again this long after its last change (changes still committing).
 EVENT_TALLY_LAG_SECONDS = 30
 

@@ -183,7 +183,9 @@ def event_cancel(request, membership, event_slug):
 
 
 def _attendee_rows(event):
-    values = Attendee.objects.filter(event=event).order_by("created_at", "pk").values_list(*ATTENDEE_FIELDS)
+    # Sign-ups whose email nobody confirmed are not attendees: anyone may have typed those addresses.
+    attendees = Attendee.objects.filter(event=event).exclude(status=Attendee.Status.PENDING)
+    values = attendees.order_by("created_at", "pk").values_list(*ATTENDEE_FIELDS)
     neutralise, iso = exports.neutralise, exports.iso_utc
     # A plain server-side cursor inside a transaction streams rows as they are read (see exports).
     with transaction.atomic():

@@ -6,11 +6,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from outbox import registry
+from outbox import render as render_email
 from petitions.emails import absolute
 
 from . import calendar
 from .models import Attendee, EventChange
-from .tokens import make_manage_token
+from .tokens import make_confirm_token, make_manage_token
+
+# The email with the link that turns a sign-up into a place (sent through the outbox).
+CONFIRM_PLACE = "events.confirm_place"
 
 
 def manage_url(attendee: Attendee) -> str:
@@ -95,3 +100,30 @@ def change_message(change: EventChange, attendee: Attendee) -> EmailMultiAlterna
             return _message("changed", attendee.email, context)
         # Calendars update (or, for a cancellation, remove) the entry they already have.
         return _with_calendar("changed", attendee, context)
+
+
+@registry.builder(CONFIRM_PLACE)
+def confirm_place_message(message):
+    """The link to confirm a sign-up, stating what the click does; None once it decides nothing."""
+    attendee = Attendee.objects.select_related("event__campaign").filter(pk=message.ref).first()
+    if (
+        attendee is None
+        or attendee.status != Attendee.Status.PENDING
+        or str(attendee.submission) != message.context.get("submission")
+        or not attendee.event.signups_open
+    ):
+        return None  # confirmed, replaced by a newer form, cancelled or too late
+    event = attendee.event
+    context = {
+        "attendee": attendee,
+        "event": event,
+        "campaign": event.campaign,
+        "when": calendar.when_text(event),
+        "zone": calendar.zone_label(event),
+        "place": event.place_text if event.is_in_person and not event.reveal_place_after_signup else "",
+        "event_url": absolute(event.get_absolute_url()),
+        "confirm_url": absolute(reverse("events:confirm", args=[make_confirm_token(attendee)])),
+        "place_kept": attendee.reserved_until is not None,
+        "hold_minutes": settings.EVENT_PLACE_HOLD_MINUTES,
+    }
+    return render_email("events/email/confirm_place", context, attendee.language)

@@ -24,6 +24,9 @@ from petitions.text import render_markdown
 
 from .video import validate_video_url
 
+# The Attendee model has a field named "uuid", which hides the module inside its class body.
+new_uuid = uuid.uuid4
+
 
 @functools.cache
 def available_time_zones() -> frozenset[str]:
@@ -244,6 +247,8 @@ class EventRevision(Revision):
 
 class Attendee(models.Model):
     class Status(models.TextChoices):
+        # Signed up, the email not confirmed yet: maybe holds a place until reserved_until.
+        PENDING = "pending", _("Waiting for email confirmation")
         CONFIRMED = "confirmed", _("Has a place")
         WAITLISTED = "waitlisted", _("On the waitlist")
         CANCELLED = "cancelled", _("Cancelled")
@@ -251,6 +256,15 @@ class Attendee(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendees")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.CONFIRMED)
+    # While the email is pending, a place is kept for this sign-up until then (None: none is kept,
+    # e.g. the event was full or the abuse checks flagged the sign-up). Fakes never click, so the
+    # places they hold come back after EVENT_PLACE_HOLD_MINUTES.
+    reserved_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Each sign-up form sent gets a new one; the confirmation link carries it, so a click confirms
+    # exactly the details the email it came in states.
+    submission = models.UUIDField(default=new_uuid, editable=False)
+    # Why the abuse checks (block lists, rate limits) flagged this sign-up; "" if they did not.
+    hold_reason = models.CharField(max_length=40, blank=True, editable=False)
     name = models.CharField(max_length=100)
     email = models.EmailField(max_length=254)
     email_normalized = models.CharField(max_length=254, editable=False)
@@ -285,6 +299,9 @@ class Attendee(models.Model):
         indexes = [
             models.Index(fields=["event", "status", "created_at"]),
             models.Index(fields=["event", "updated_at"]),
+            models.Index(
+                fields=["reserved_until"], condition=Q(status="pending"), name="attendee_place_kept"
+            ),
             models.Index(
                 fields=["updated_at"],
                 condition=Q(mails_sent__lt=F("mails_requested")),

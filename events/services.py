@@ -8,6 +8,7 @@ the locked row, and a crash before the commit rolls the record back so a rerun s
 """
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,11 +22,15 @@ from django.utils.translation import gettext
 from campaign import events as campaign_events
 from campaign.queue import enqueue_on_commit
 from moderation import abuse
+from outbox import services as outbox
+from outbox.models import OutboxMessage
 from petitions import revisions
 from petitions.models import Campaign
 from petitions.signup import RequestInfo, hash_ip, normalize_email
 
+from .emails import CONFIRM_PLACE
 from .models import Attendee, ChangeNotice, Event, EventChange, EventRevision, ReminderSent
+from .tokens import InvalidToken, read_confirm_token
 
 log = logging.getLogger(__name__)
 
@@ -53,20 +58,23 @@ def _lock(event_id: int) -> Event:
     return Event.objects.select_for_update(no_key=True).select_related("campaign").get(pk=event_id)
 
 
-def _confirmed_count(event: Event) -> int:
-    return Attendee.objects.filter(event=event, status=Attendee.Status.CONFIRMED).count()
+def _places_held(event: Event, now) -> int:
+    """Places taken, plus places kept for sign-ups whose email is pending and not yet expired."""
+    kept = Q(status=Attendee.Status.PENDING, reserved_until__gt=now)
+    return Attendee.objects.filter(event=event).filter(Q(status=Attendee.Status.CONFIRMED) | kept).count()
 
 
 def places_left(event: Event) -> int | None:
     """Free places counted from the attendees themselves, not the tally (which lags a few
-    seconds): what the event page shows, so it never offers a place that has just gone."""
+    seconds): what the event page shows, so it never offers a place that has just gone. Places kept
+    for sign-ups whose email is pending count as gone while they are kept."""
     if event.capacity is None:
         return None
-    return max(0, event.capacity - _confirmed_count(event))
+    return max(0, event.capacity - _places_held(event, timezone.now()))
 
 
-def _has_room(event: Event) -> bool:
-    return event.capacity is None or _confirmed_count(event) < event.capacity
+def _has_room(event: Event, now=None) -> bool:
+    return event.capacity is None or _places_held(event, now or timezone.now()) < event.capacity
 
 
 def _one_more_mail():
@@ -75,27 +83,32 @@ def _one_more_mail():
 
 
 def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
-    """Give this person a place, or a place on the waitlist, and queue the email that says so.
+    """Record a sign-up and email a link to confirm it; the place is taken when the link is opened.
 
-    Signing up again with the same (normalised) email stores nothing new: the existing attendee's
-    email is sent again, at most MAX_MAILS_PER_ATTENDEE times. Someone who had cancelled gets a new
-    place (or waitlist place) if there is one. Raises SignUpsClosed.
+    Nobody gets a place, or is put on an organiser's list, in someone else's name: the mailbox
+    owner's click does it (confirm_place). While the email is pending, a place is kept for
+    EVENT_PLACE_HOLD_MINUTES if one is free, so a real person is not beaten by a faster one, and
+    fakes (who never click) hold places only that long. The same abuse checks as signing apply:
+    a sign-up over the rate limits or on a block list is recorded and mailed but keeps no place.
+
+    Signing up again with the same (canonical) email: someone with a place or on the waitlist is
+    mailed about it again; a pending sign-up takes the new form's details and gets a new link (the
+    old one stops working). At most MAX_MAILS_PER_ATTENDEE confirmation emails a day go to an
+    address for an event. Raises SignUpsClosed.
     """
     email_normalized = normalize_email(data["email"])
-    blocked = abuse.blocked(email_normalized, info.ip)
-    if blocked:
-        # The moderators' block lists, as for signatures. Nothing is stored and the answer is the
-        # same. (Signing's per-IP rate limits are not applied: a union office signing up its
-        # members from one address is normal, and a place cannot be "held for review".)
-        log.info("sign-up for event %s not stored: %s", event.pk, blocked)
-        return SignUpResult()
+    ip_hash = hash_ip(info.ip)
+    # Events have their own rate-limit windows, apart from statements' ("event-<id>").
+    hold_reason = abuse.screen(f"event-{event.pk}", email_normalized, info.ip, ip_hash)
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
     with transaction.atomic():
         event = _lock(event.pk)
         if not event.signups_open:
             raise SignUpsClosed
-        room = _has_room(event)
+        # Places kept for sign-ups that were never confirmed go back to the waitlist first.
+        fill_places(event)
+        room = _has_room(event, now)
         refused = not room and not event.waitlist
         existing = Attendee.objects.filter(event=event, email_normalized=email_normalized).first()
         if existing is not None and existing.status in ACTIVE:
@@ -103,9 +116,15 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
             return SignUpResult(refused=refused)
         if refused:
             return SignUpResult(refused=True)
-        status = Attendee.Status.CONFIRMED if room else Attendee.Status.WAITLISTED
+        mail = _confirmations_today(existing, now) < settings.MAX_MAILS_PER_ATTENDEE
+        keep_place = room and mail and not hold_reason
         fields = {
-            "status": status,
+            "status": Attendee.Status.PENDING,
+            "submission": uuid.uuid4(),
+            "reserved_until": now + timedelta(minutes=settings.EVENT_PLACE_HOLD_MINUTES)
+            if keep_place
+            else None,
+            "hold_reason": hold_reason[:40],
             "name": data["name"],
             "email": data["email"].strip(),
             "organisation": data.get("organisation", "") if event.ask_organisation else "",
@@ -116,27 +135,91 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
             "language": translation.get_language() or "",
             "referrer": info.referrer[:500],
             "utm_source": info.utm_source[:100],
-            "ip_hash": hash_ip(info.ip),
+            "ip_hash": ip_hash,
             "user_agent": info.user_agent[:300],
-            "confirmed_at": now if room else None,
+            "confirmed_at": None,
             "promoted_at": None,
             "cancelled_at": None,
             "updated_at": now,
         }
+        if existing is not None and not mail:
+            return SignUpResult()  # the daily cap: the earlier link still works
         if existing is None:
             attendee = Attendee.objects.create(
                 event=event, email_normalized=email_normalized, created_at=now, **fields
             )
-            attendee_id, attendee_uuid = attendee.pk, attendee.uuid
         else:
-            attendee_id, attendee_uuid = existing.pk, existing.uuid
-            Attendee.objects.filter(pk=attendee_id).update(mails_requested=_one_more_mail(), **fields)
-        campaign_events.publish(
-            campaign_events.ATTENDEE_REGISTERED, campaign_id=event.campaign_id, ref=attendee_uuid
-        )
-        enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
-        _tally_soon(event.pk)
+            Attendee.objects.filter(pk=existing.pk).update(**fields)
+            attendee = Attendee.objects.get(pk=existing.pk)
+        if mail:
+            outbox.enqueue(
+                CONFIRM_PLACE,
+                attendee.email,
+                ref=str(attendee.pk),
+                context={"submission": str(attendee.submission)},
+                language=attendee.language,
+                campaign_id=event.campaign_id,
+            )
     return SignUpResult()
+
+
+def _confirmations_today(attendee: Attendee | None, now) -> int:
+    if attendee is None:
+        return 0
+    return OutboxMessage.objects.filter(
+        kind=CONFIRM_PLACE, ref=str(attendee.pk), created_at__gte=now - timedelta(days=1)
+    ).count()
+
+
+@dataclass
+class PlaceConfirmation:
+    attendee: Attendee
+    # No place was free and the event has no waitlist: nothing changed.
+    full: bool = False
+    # The link is from an older form (a newer one was sent since) or the sign-up was cancelled.
+    stale: bool = False
+    closed: bool = False
+
+
+def confirm_place(token: str) -> PlaceConfirmation:
+    """The mailbox owner opened their link: give them the place kept for them, or a free one, or a
+    place on the waitlist, and email them about it. Idempotent. Raises InvalidToken."""
+    attendee_uuid, submission = read_confirm_token(token)
+    found = Attendee.objects.filter(uuid=attendee_uuid).values_list("pk", "event_id").first()
+    if found is None:
+        raise InvalidToken("no such attendee")
+    attendee_id, event_id = found
+    now = timezone.now()
+    with transaction.atomic():
+        event = _lock(event_id)
+        attendee = Attendee.objects.select_for_update().select_related("event__campaign").get(pk=attendee_id)
+        if attendee.status in ACTIVE:
+            return PlaceConfirmation(attendee)
+        if attendee.status != Attendee.Status.PENDING or str(attendee.submission) != submission:
+            return PlaceConfirmation(attendee, stale=True)
+        if not event.signups_open:
+            return PlaceConfirmation(attendee, closed=True)
+        kept = attendee.reserved_until is not None and attendee.reserved_until > now
+        if not kept:
+            fill_places(event)  # the waitlist came first
+        room = kept or _has_room(event, now)
+        if not room and not event.waitlist:
+            Attendee.objects.filter(pk=attendee.pk).update(reserved_until=None, updated_at=now)
+            return PlaceConfirmation(attendee, full=True)
+        Attendee.objects.filter(pk=attendee.pk).update(
+            status=Attendee.Status.CONFIRMED if room else Attendee.Status.WAITLISTED,
+            confirmed_at=now if room else None,
+            reserved_until=None,
+            updated_at=now,
+            mails_requested=_one_more_mail(),
+        )
+        campaign_events.publish(
+            campaign_events.ATTENDEE_REGISTERED, campaign_id=event.campaign_id, ref=attendee.uuid
+        )
+        enqueue_on_commit(_task("send_attendee_mail"), attendee.pk)
+        _tally_soon(event.pk)
+    attendee.refresh_from_db()
+    return PlaceConfirmation(attendee)
 
 
 def _request_another_mail(attendee_id: int) -> None:
@@ -193,6 +276,23 @@ def cancel(attendee_id: int) -> bool:
     return True
 
 
+def release_expired_places() -> int:
+    """Give back the places kept for sign-ups whose email was not confirmed in time; return how many.
+
+    Each event is locked as for a sign-up, its expired reservations are cleared (they no longer
+    count in _places_held anyway) and the waitlist is promoted into the places that are free.
+    """
+    now = timezone.now()
+    expired = Attendee.objects.filter(status=Attendee.Status.PENDING, reserved_until__lte=now)
+    released = 0
+    for event_id in set(expired.values_list("event_id", flat=True)):
+        with transaction.atomic():
+            event = _lock(event_id)
+            released += expired.filter(event=event).update(reserved_until=None)
+            fill_places(event)
+    return released
+
+
 def fill_places(event: Event) -> list[int]:
     """Promote people from the waitlist, first come first served, into the places that are free.
 
@@ -204,7 +304,7 @@ def fill_places(event: Event) -> list[int]:
         "created_at", "id"
     )
     if event.capacity is not None:
-        free = event.capacity - _confirmed_count(event)
+        free = event.capacity - _places_held(event, timezone.now())
         if free <= 0:
             return []
         waiting = waiting[:free]

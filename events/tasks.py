@@ -46,6 +46,12 @@ def sweep_unsent_mail() -> int:
 
 
 @shared_task
+def release_expired_places() -> int:
+    """Every 30 s (beat): places kept for sign-ups nobody confirmed go to the waitlist."""
+    return services.release_expired_places()
+
+
+@shared_task
 def tally_event(event_id: int) -> bool:
     return services.tally(event_id)
 

@@ -10,6 +10,7 @@ urlpatterns = [
         views.check_email,
         name="check_email",
     ),
+    path("my-place/confirm/<str:token>/", views.confirm, name="confirm"),
     path("my-place/<str:token>/", views.attendee, name="attendee"),
     path("my-place/<str:token>/calendar.ics", views.attendee_ics, name="attendee_ics"),
     path("my-place/<str:token>/cancel/", views.attendee_cancel, name="attendee_cancel"),

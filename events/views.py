@@ -13,7 +13,7 @@ from . import calendar, services
 from .emails import manage_url
 from .forms import EventSignUpForm
 from .models import Attendee, Event
-from .tokens import InvalidToken, read_manage_token
+from .tokens import InvalidToken, make_manage_token, read_manage_token
 from .translations import localise_event
 from .video import frame_sources, video
 
@@ -72,7 +72,26 @@ def event(request, campaign_slug, event_slug):
 @require_GET
 def check_email(request, campaign_slug, event_slug):
     event = localise_event(_public_event(campaign_slug, event_slug))
-    return render(request, "events/check_email.html", {"event": event})
+    context = {"event": event, "hold_minutes": settings.EVENT_PLACE_HOLD_MINUTES}
+    return render(request, "events/check_email.html", context)
+
+
+@never_cache
+@require_GET
+def confirm(request, token):
+    """The link in the sign-up email: the mailbox owner takes the place (or joins the waitlist)."""
+    try:
+        result = services.confirm_place(token)
+    except InvalidToken:
+        return _invalid_link(request)
+    event = result.attendee.event
+    if result.full:
+        return render(request, "events/full.html", {"event": event}, status=409)
+    if result.closed:
+        return _event_page(request, event, None, status=400)
+    if result.stale and result.attendee.status == Attendee.Status.PENDING:
+        return render(request, "events/confirm_replaced.html", {"event": event}, status=410)
+    return see_other(reverse("events:attendee", args=[make_manage_token(result.attendee)]))
 
 
 def _attendee_from_token(token) -> Attendee | None:

@@ -236,7 +236,7 @@ def _count(keys_and_windows: list[tuple[str, int]]) -> list[int]:
     return counts
 
 
-def rate_limited(statement_id: int, ip_hash: str, domain: str) -> str:
+def rate_limited(statement_id: int | str, ip_hash: str, domain: str) -> str:
     """Count this attempt against the statement's per-IP and per-domain limits; a hold reason if over.
 
     The limits are (count, seconds) pairs in SIGNING_RATE_LIMITS_PER_IP and _PER_DOMAIN. Domains in
@@ -271,8 +271,11 @@ def rate_limited(statement_id: int, ip_hash: str, domain: str) -> str:
     return ""
 
 
-def screen(statement_id: int, email_normalized: str, ip: str, ip_hash: str) -> str:
-    """Every server-side check of a signing attempt; the first hold reason found, or ""."""
+def screen(statement_id: int | str, email_normalized: str, ip: str, ip_hash: str) -> str:
+    """Every server-side check of a signing attempt; the first hold reason found, or "".
+
+    `statement_id` names the rate-limit windows: a statement's id, or "event-<id>" for an event.
+    """
     reason = blocked(email_normalized, ip)
     # Counted even when blocked, so a blocked sender also fills its own rate limit window.
     limited = rate_limited(statement_id, ip_hash, email_domain(email_normalized))

@@ -14,6 +14,8 @@ import pytest
 from api import webhooks
 from api.models import Webhook
 from events import services as event_services
+from events.models import Attendee
+from events.tokens import make_confirm_token as make_place_token
 from outbox import sender
 from outbox.models import OutboxMessage
 from petitions import services as petition_services
@@ -104,6 +106,9 @@ def cause_every_event(ours, writer):
         petition_services.RequestInfo(),
     )
     assert not result.refused
+    # The place is Rosa's once she opens the link in her email.
+    rosa = Attendee.objects.get(email_normalized="rosa@example.org")
+    event_services.confirm_place(make_place_token(rosa))
     event_services.cancel(ours.attendee.pk)
     response = writer.post(
         f"/api/v1/fundraising_pages/{ours.fund.uuid}/donations", {"amount": "5", "method": "cheque"}

@@ -466,6 +466,15 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
         worker = Service("celery-worker", [sys.executable, "-m", "celery", *celery.split()], env, log_dir)
         services.append(worker)
         _RUNNING.append(worker)
+        # The outbox's sender, as `make sender` runs it: its own worker on the "outbox" queue, given
+        # one sender task that polls for the whole run (beat would start a new one every minute).
+        sender = f"-A campaign worker --pool=solo --queues outbox --loglevel=INFO -n sender-{worker_name}"
+        sender += " --without-gossip --without-mingle --without-heartbeat"
+        outbox_sender = Service(
+            "outbox-sender", [sys.executable, "-m", "celery", *sender.split()], env, log_dir
+        )
+        services.append(outbox_sender)
+        _RUNNING.append(outbox_sender)
 
         def web_ready():
             web.assert_running()
@@ -479,6 +488,8 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
 
         wait_until(web_ready, what="gunicorn to answer /healthz", timeout=START_TIMEOUT, interval=0.2)
         wait_until(worker_ready, what="the Celery worker to answer a ping", timeout=START_TIMEOUT)
+        # send_task: never run eagerly in this process, whatever the test settings say.
+        celery_app.send_task("outbox.tasks.send_outbox", kwargs={"seconds": 3600}, queue="outbox")
         yield Stack(site_url, mailbox, web, worker, node, dkim)
     finally:
         for service in reversed(services):

@@ -42,11 +42,19 @@ def sign_up(browser, event, name, email):
 def test_sign_up_calendar_cancel_promotion_and_reminder(e2e, rally):
     ana, ben = e2e.browser(), e2e.browser()
 
-    # Ana takes the only place; Ben goes on the waitlist.
+    # Ana takes the only place, confirmed from her email; Ben goes on the waitlist.
     assert sign_up(ana, rally, "Ana", "ana@example.org").status == 303
-    [confirmation] = e2e.mailbox.wait_for(1, to="ana@example.org")
+    [link_mail] = e2e.mailbox.wait_for(1, to="ana@example.org")
+    assert link_mail.subject == "Confirm your place: Mitin por la democracia"
+    assert JOIN not in link_mail.text
+    [link] = link_mail.links(f"{e2e.site_url}/my-place/confirm/")
+    assert ana.get(link).status == 303
+    confirmation = e2e.mailbox.wait_for(2, to="ana@example.org")[-1]
     assert sign_up(ben, rally, "Ben", "ben@example.org").status == 303
-    [waitlisted] = e2e.mailbox.wait_for(1, to="ben@example.org")
+    [link_mail] = e2e.mailbox.wait_for(1, to="ben@example.org")
+    [link] = link_mail.links(f"{e2e.site_url}/my-place/confirm/")
+    assert ben.get(link).status == 303
+    waitlisted = e2e.mailbox.wait_for(2, to="ben@example.org")[-1]
 
     assert confirmation.subject == "You have a place: Mitin por la democracia"
     assert JOIN in confirmation.text
@@ -62,10 +70,13 @@ def test_sign_up_calendar_cancel_promotion_and_reminder(e2e, rally):
     [manage] = confirmation.links(f"{e2e.site_url}/my-place/")
     page = ana.get(manage)
     assert JOIN in page.body
-    assert ana.post(page.form("cancel-form").action, page.form("cancel-form").submission()).status == 303
+    question = ana.get(f"{manage}cancel/")
+    assert (
+        ana.post(question.form("cancel-form").action, question.form("cancel-form").submission()).status == 303
+    )
 
     # Ben gets the place, and one email saying so.
-    promoted = e2e.mailbox.wait_for(2, to="ben@example.org")[-1]
+    promoted = e2e.mailbox.wait_for(3, to="ben@example.org")[-1]
     assert promoted.subject == "A place has opened up for you: Mitin por la democracia"
     assert JOIN in promoted.text
     assert Attendee.objects.get(email_normalized="ben@example.org").status == Attendee.Status.CONFIRMED
@@ -79,10 +90,10 @@ def test_sign_up_calendar_cancel_promotion_and_reminder(e2e, rally):
     Event.objects.filter(pk=rally.pk).update(starts_at=soon, ends_at=soon + timedelta(hours=1))
     send_due_reminders.delay()
     send_due_reminders.delay()
-    reminder = e2e.mailbox.wait_for(3, to="ben@example.org")[-1]
+    reminder = e2e.mailbox.wait_for(4, to="ben@example.org")[-1]
     assert reminder.subject == "In 1 hour: Mitin por la democracia"
     e2e.tally()  # every task queued before has run
-    assert len([m for m in e2e.mailbox.mails if "ben@example.org" in m.recipients]) == 3
+    assert len([m for m in e2e.mailbox.mails if "ben@example.org" in m.recipients]) == 4
     assert not [
         m for m in e2e.mailbox.mails if "ana@example.org" in m.recipients and "In 1 hour" in m.subject
     ]

@@ -6,10 +6,13 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from events import services
 from events.models import Attendee
+from events.tokens import make_confirm_token
+from outbox.models import OutboxMessage
 from tests.events.factories import AttendeeFactory, EventFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -37,6 +40,11 @@ def run_at_once(count, work):
     return results
 
 
+def _confirm(attendee):
+    """What the person does with the link in their email."""
+    return Client().get(reverse("events:confirm", args=[make_confirm_token(attendee)])).status_code
+
+
 def test_capacity_holds_under_parallel_sign_up_requests():
     # Given an event with 5 places and a waitlist
     event = EventFactory(capacity=5, waitlist=True)
@@ -47,10 +55,51 @@ def test_capacity_holds_under_parallel_sign_up_requests():
         20, lambda i: Client().post(url, {"name": f"Person {i}", "email": f"p{i}@example.org"}).status_code
     )
 
-    # Then all are answered alike, 5 have a place and 15 wait
+    # Then all are answered alike and 5 places are kept for the first 5 while their emails are pending
     assert statuses == [303] * 20
+    kept = Attendee.objects.filter(status=Attendee.Status.PENDING, reserved_until__isnull=False)
+    assert kept.count() == 5
+    # When all 20 open their links at the same moment
+    people = list(Attendee.objects.all())
+    assert run_at_once(20, lambda i: _confirm(people[i])) == [303] * 20
+    # Then 5 have a place and 15 wait
     assert Attendee.objects.filter(status=Attendee.Status.CONFIRMED).count() == 5
     assert Attendee.objects.filter(status=Attendee.Status.WAITLISTED).count() == 15
+
+
+def test_fakes_racing_real_sign_ups_never_keep_real_people_out():
+    # Given a 3-place event with a waitlist
+    event = EventFactory(capacity=3, waitlist=True)
+    url = event.get_absolute_url()
+    emails = [f"invented{i}@example.org" for i in range(6)] + [f"real{i}@example.org" for i in range(3)]
+
+    # When 6 sign-ups with invented addresses and 3 real people post the form at the same moment
+    statuses = run_at_once(
+        9, lambda i: Client().post(url, {"name": f"Person {i}", "email": emails[i]}).status_code
+    )
+
+    # Then nobody has a place without opening their email, and at most 3 places are kept meanwhile
+    assert statuses == [303] * 9
+    assert not Attendee.objects.filter(status=Attendee.Status.CONFIRMED).exists()
+    assert Attendee.objects.filter(reserved_until__isnull=False).count() == 3
+    # When the real people open their links at once (the fakes never can)
+    real = list(Attendee.objects.filter(email__startswith="real"))
+    run_at_once(3, lambda i: _confirm(real[i]))
+    # Then every real person has a place or a place on the waitlist, never more places than 3
+    statuses = set(Attendee.objects.filter(email__startswith="real").values_list("status", flat=True))
+    assert statuses <= {Attendee.Status.CONFIRMED, Attendee.Status.WAITLISTED}
+    assert Attendee.objects.filter(status=Attendee.Status.CONFIRMED).count() <= 3
+    # When the places kept for the fakes run out (beat releases them)
+    Attendee.objects.filter(email__startswith="invented", reserved_until__isnull=False).update(
+        reserved_until=timezone.now() - timedelta(seconds=1)
+    )
+    run_at_once(2, lambda i: services.release_expired_places())
+    # Then the three real people have the three places, and no invented address is on any list
+    confirmed = set(Attendee.objects.filter(status=Attendee.Status.CONFIRMED).values_list("email", flat=True))
+    assert confirmed == {a.email for a in real}
+    assert set(Attendee.objects.filter(email__startswith="invented").values_list("status", flat=True)) == {
+        Attendee.Status.PENDING
+    }
 
 
 def test_capacity_holds_without_a_waitlist_and_the_rest_are_refused():
@@ -78,7 +127,8 @@ def test_parallel_sign_ups_with_one_email_store_one_attendee():
 
     assert [r.status_code for r in statuses] == [303] * 8
     attendee = Attendee.objects.get()
-    assert attendee.mails_requested == 3  # capped
+    # capped: at most 3 confirmation emails a day to one address for one event
+    assert OutboxMessage.objects.filter(kind="events.confirm_place", ref=str(attendee.pk)).count() == 3
 
 
 def test_two_cancellations_racing_promote_two_different_people_once_each():

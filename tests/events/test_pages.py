@@ -106,7 +106,7 @@ def test_with_places_the_button_says_sign_up(client, event):
     html = client.get(URL).content.decode()
 
     assert '<button type="submit" class="button primary block">Sign up</button>' in html
-    assert "You get your place at once" in html
+    assert "your place is yours when you open it" in html
 
 
 def test_the_spanish_full_event_says_so_in_spanish(client, event):

@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from events import services, tasks
 from events.models import Attendee, Event
+from events.tokens import make_confirm_token
 from tests.events.factories import AttendeeFactory, EventFactory
 
 
@@ -49,6 +50,7 @@ def test_it_keeps_looking_at_an_event_for_a_while_after_a_change(event, settings
 def test_sign_ups_update_the_totals_in_process_mode(client, event, mailed, settings):
     settings.TALLY_ON_CONFIRM = True
     mailed(client.post, event.get_absolute_url(), {"name": "Ana", "email": "ana@example.org"})
+    mailed(services.confirm_place, make_confirm_token(Attendee.objects.get()))
 
     event.refresh_from_db()
     assert event.places_taken == 1
