@@ -49,9 +49,8 @@ def statements(campaign: Campaign) -> QuerySet[Statement]:
     return Statement.objects.public().filter(campaign=campaign)
 
 
-# Statements, events and funds keep no modification time yet: they page by creation time.
 def petitions(campaign: Campaign) -> QuerySet[Statement]:
-    return statements(campaign).select_related("campaign").annotate(modified_at=F("created_at"))
+    return statements(campaign).select_related("campaign")
 
 
 # What signature() reads: rows come as named tuples of these, not model instances (a page of 500
@@ -105,11 +104,7 @@ def tombstone(row, links: Links) -> dict:
 
 
 def events(campaign: Campaign) -> QuerySet[Event]:
-    return (
-        Event.objects.filter(campaign=campaign)
-        .select_related("campaign")
-        .annotate(modified_at=F("created_at"))
-    )
+    return Event.objects.filter(campaign=campaign).select_related("campaign")
 
 
 def attendances(campaign: Campaign) -> QuerySet[Attendee]:
@@ -121,11 +116,7 @@ def attendances(campaign: Campaign) -> QuerySet[Attendee]:
 
 
 def funds(campaign: Campaign) -> QuerySet[Fund]:
-    return (
-        Fund.objects.filter(campaign=campaign)
-        .select_related("campaign")
-        .annotate(modified_at=F("created_at"))
-    )
+    return Fund.objects.filter(campaign=campaign).select_related("campaign")
 
 
 def donations(campaign: Campaign) -> QuerySet[Donation]:
@@ -140,7 +131,7 @@ def petition(statement: Statement, links: Links) -> dict:
         "identifiers": identifiers(statement.uuid),
         "origin_system": "Solidarity campaigns",
         "created_date": iso(statement.created_at),
-        "modified_date": iso(statement.created_at),
+        "modified_date": iso(statement.modified_at),
         "title": statement.title,
         "petition_text": statement.body,
         "browser_url": links.site + statement.get_absolute_url(),
@@ -294,7 +285,7 @@ def event(row: Event, links: Links) -> dict:
     return {
         "identifiers": identifiers(row.uuid),
         "created_date": iso(row.created_at),
-        "modified_date": iso(row.created_at),
+        "modified_date": iso(row.modified_at),
         "title": row.title,
         "name": row.slug,
         "description": row.description,
@@ -341,7 +332,7 @@ def fundraising_page(fund: Fund, links: Links) -> dict:
     return {
         "identifiers": identifiers(fund.uuid),
         "created_date": iso(fund.created_at),
-        "modified_date": iso(fund.counted_at or fund.created_at),
+        "modified_date": iso(fund.modified_at),
         "title": fund.campaign.title,
         "browser_url": links.site + fund.campaign.get_absolute_url(),
         "currency": fund.currency,

@@ -1,9 +1,10 @@
 """Database triggers that keep `modified_at` true for the API's incremental sync.
 
-Signatures and donations are updated from many places (confirmation, withdrawal, anonymisation,
-unsubscribes, moderators' bulk actions, the admin), mostly with QuerySet.update(), which bypasses
-save(). A trigger in the database sets `modified_at` whenever a column the API shows changes, so a
-client asking for `modified_date gt '…'` sees every change and no code path has to remember it.
+Signatures, donations, statements, events and funds are updated from many places (confirmation,
+withdrawal, anonymisation, unsubscribes, moderators' bulk actions, revisions, the admin), mostly
+with QuerySet.update(), which bypasses save(). A trigger in the database sets `modified_at` whenever
+a column the API shows changes, so a client asking for `modified_date gt '…'` sees every change and
+no code path has to remember it.
 
 The triggers are (re)installed after every `migrate` (post_migrate), because SQLite drops a table's
 triggers when a migration rebuilds the table.
@@ -30,6 +31,22 @@ WATCHED = {
         "language",
     ],
     "funds_donation": ["amount", "received_on", "method", "reference", "donor_name", "voided_at"],
+    # Totals kept by the tallies (signature_count, places_taken, raised) are left out on purpose.
+    "petitions_statement": ["slug", "title", "body", "status", "target", "closes_at", "approved_at"],
+    "events_event": [
+        "slug",
+        "title",
+        "description",
+        "starts_at",
+        "ends_at",
+        "time_zone",
+        "kind",
+        "venue_name",
+        "address",
+        "capacity",
+        "status",
+    ],
+    "funds_fund": ["target", "currency", "deadline", "payment_url"],
 }
 
 

@@ -118,6 +118,8 @@ class Event(ReservedSlugMixin, models.Model):
     attended_count = models.PositiveIntegerField(default=0, editable=False)
     counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its time, place, text or status last changed: a database trigger keeps it (api.sync).
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
     # None while a moderator has yet to approve an event made by an organiser who is not staff
     # (ORGANISER_CONTENT_NEEDS_APPROVAL): such an event has no public page, like a statement.
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)

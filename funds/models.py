@@ -72,6 +72,8 @@ class Fund(models.Model):
     raised = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"), editable=False)
     counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its target, currency, deadline or payment page last changed (a trigger: api.sync).
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -127,6 +127,8 @@ class Statement(ReservedSlugMixin, models.Model):
     signature_count = models.PositiveIntegerField(default=0, editable=False)
     counted_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # When its text, status, target or closing time last changed: a database trigger keeps it (api.sync).
+    modified_at = models.DateTimeField(default=timezone.now, editable=False)
     # None while a moderator has yet to approve a statement written by an organiser who is not staff
     # (ORGANISER_CONTENT_NEEDS_APPROVAL); such a statement is not public, whatever its status.
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, default=timezone.now)

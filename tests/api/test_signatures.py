@@ -174,3 +174,13 @@ def test_nul_bytes_in_the_query_are_dropped_never_a_500(ours, reader, params):
     response = reader.get("/api/v1/signatures", **params)
     assert response.status_code in (200, 400)
     assert response.json()
+
+
+def test_editing_an_event_moves_its_modified_date_but_its_tally_does_not(ours, reader):
+    from events.models import Event
+
+    before = reader.get(f"/api/v1/events/{ours.event.uuid}").json()["modified_date"]
+    Event.objects.filter(pk=ours.event.pk).update(places_taken=5)
+    assert reader.get(f"/api/v1/events/{ours.event.uuid}").json()["modified_date"] == before
+    Event.objects.filter(pk=ours.event.pk).update(venue_name="Union hall")
+    assert reader.get(f"/api/v1/events/{ours.event.uuid}").json()["modified_date"] > before
