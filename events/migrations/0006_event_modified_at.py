@@ -12,7 +12,7 @@ def fill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_event_approval_and_revisions'),
+        ('events', '0005_attendee_email_confirmation'),
     ]
 
     operations = [
