@@ -113,17 +113,19 @@ def confirm_place_message(message):
         or not attendee.event.signups_open
     ):
         return None  # confirmed, replaced by a newer form, cancelled or too late
-    event = attendee.event
-    context = {
-        "attendee": attendee,
-        "event": event,
-        "campaign": event.campaign,
-        "when": calendar.when_text(event),
-        "zone": calendar.zone_label(event),
-        "place": event.place_text if event.is_in_person and not event.reveal_place_after_signup else "",
-        "event_url": absolute(event.get_absolute_url()),
-        "confirm_url": absolute(reverse("events:confirm", args=[make_confirm_token(attendee)])),
-        "place_kept": attendee.reserved_until is not None,
-        "hold_minutes": settings.EVENT_PLACE_HOLD_MINUTES,
-    }
-    return render_email("events/email/confirm_place", context, attendee.language)
+    # Links are made in the attendee's language too: their URLs carry it (/es/…).
+    with translation.override(attendee.language or settings.LANGUAGE_CODE):
+        event = attendee.event
+        context = {
+            "attendee": attendee,
+            "event": event,
+            "campaign": event.campaign,
+            "when": calendar.when_text(event),
+            "zone": calendar.zone_label(event),
+            "place": event.place_text if event.is_in_person and not event.reveal_place_after_signup else "",
+            "event_url": absolute(event.get_absolute_url()),
+            "confirm_url": absolute(reverse("events:confirm", args=[make_confirm_token(attendee)])),
+            "place_kept": attendee.reserved_until is not None,
+            "hold_minutes": settings.EVENT_PLACE_HOLD_MINUTES,
+        }
+        return render_email("events/email/confirm_place", context, attendee.language)

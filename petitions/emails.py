@@ -46,15 +46,16 @@ def signature_message(signature) -> EmailMultiAlternatives | None:
         )
         .exists()
     )
-    context = {
-        "signature": signature,
-        "statement": statement,
-        "campaign": statement.campaign,
-        "listing_reviewed": signature.statement.listing_reviewed(signature.kind),
-        "statement_url": absolute(statement.get_absolute_url()),
-        "confirm_url": absolute(reverse("petitions:confirm", args=[make_confirm_token(signature)])),
-        "withdraw_url": absolute(reverse("privacy:withdraw", args=[make_withdraw_token(signature)])),
-        "privacy_url": absolute(reverse("privacy:policy")),
-    }
+    # Links are made in the signer's language too: their URLs carry it (/es/…).
     with translation.override(signature.language or settings.LANGUAGE_CODE):
+        context = {
+            "signature": signature,
+            "statement": statement,
+            "campaign": statement.campaign,
+            "listing_reviewed": signature.statement.listing_reviewed(signature.kind),
+            "statement_url": absolute(statement.get_absolute_url()),
+            "confirm_url": absolute(reverse("petitions:confirm", args=[make_confirm_token(signature)])),
+            "withdraw_url": absolute(reverse("privacy:withdraw", args=[make_withdraw_token(signature)])),
+            "privacy_url": absolute(reverse("privacy:policy")),
+        }
         return _message("already_signed" if already_signed else "confirm", signature.email, context)
