@@ -197,7 +197,8 @@ def test_it_confirms_and_offers_working_share_links(phone, console, demo_stateme
     ]:
         link = phone.get_by_role("link", name=name, exact=True)
         expect(link).to_have_attribute("href", re.compile("^" + re.escape(prefix)))
-        assert "solidarity-statement" in link.get_attribute("href")
+        # The statement's short link, marked with the channel it was shared on.
+        assert f"%2Fs%2Fdemocracy%3Futm_source%3D{name.lower()}" in link.get_attribute("href")
     expect(phone.get_by_role("button", name="Copy link")).to_be_visible()
     _assert_no_horizontal_scroll(phone)
     assert console.errors == []

@@ -66,7 +66,7 @@ def test_sign_up_calendar_cancel_promotion_and_reminder(e2e, rally):
     assert entry.start == rally.local_starts_at
     assert entry["DTSTART"].params["TZID"] == "America/Lima"
 
-    # Ana's own page shows the join link, and has the cancel button.
+    # Ana's own page shows the join link, and cancelling asks once before it cancels.
     [manage] = confirmation.links(f"{e2e.site_url}/my-place/")
     page = ana.get(manage)
     assert JOIN in page.body

@@ -53,6 +53,8 @@ def test_the_event_page_embeds_the_recording_and_allows_only_its_player(client, 
     html = response.content.decode()
     assert '<iframe src="https://player.vimeo.com/video/76979871"' in html
     assert "Watch the recording" in html
+    # A player cannot take over the page it sits in (no top navigation, no forms).
+    assert 'sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"' in html
     policy = response["Content-Security-Policy"]
     assert "frame-src https://player.vimeo.com" in policy
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy
