@@ -29,7 +29,8 @@ SITE_NAME = env.str("SITE_NAME", default="Solidarity campaigns")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, with the moderation queues' counts on its index (moderation/admin_site.py).
+    "moderation.admin_site.ModerationAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

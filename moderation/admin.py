@@ -18,6 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from petitions import revisions
 from petitions.models import Signature
@@ -28,7 +29,9 @@ from .models import (
     BlockRule,
     EventAwaitingApproval,
     EventEditAwaitingApproval,
+    HeldForReview,
     ListingAwaitingApproval,
+    OrganisationAwaitingApproval,
     StatementAwaitingApproval,
     StatementEditAwaitingApproval,
     TrendingActivity,
@@ -104,35 +107,63 @@ class SignatureActions:
         return services.set_notable(request.user, ids, False, reason)
 
 
-class ListingQueueAdmin(SignatureActions, admin.ModelAdmin):
-    """Oldest first; approve, reject or hide in bulk (with a reason) or with one click per row."""
+class CountryFilter(admin.SimpleListFilter):
+    """Country as a drop-down of the countries present (a form, no script): a list of 250 links
+    would be 6,800 px tall."""
 
-    change_list_template = "admin/moderation/listingawaitingapproval/change_list.html"
-    list_display = (
-        "signatory",
-        "role",
-        "kind",
-        "email",
-        "country",
-        "statement",
-        "created_at",
-        "notable",
-        "decide",
-    )
-    list_filter = ("kind", "notable", "statement")
+    title = _("country")
+    parameter_name = "country"
+    template = "admin/moderation/dropdown_filter.html"
+
+    def lookups(self, request, model_admin):
+        codes = model_admin.get_queryset(request).order_by().values_list("country", flat=True).distinct()
+        return sorted(((code, countries.name(code) or code) for code in codes), key=lambda c: c[1])
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(country=self.value())
+        return queryset
+
+    def choices(self, changelist):
+        # The form replaces the query string: the other filters and the search go along hidden.
+        keep = [
+            (key, value)
+            for key, values in changelist.params.items()
+            if key not in (self.parameter_name, "p")
+            for value in (values if isinstance(values, list) else [values])
+        ]
+        yield {"selected": self.value() is None, "value": "", "display": _("All"), "keep": keep}
+        for code, name in self.lookup_choices:
+            yield {"selected": self.value() == str(code), "value": code, "display": name}
+
+
+class SignatureQueueAdmin(admin.ModelAdmin):
+    """A queue of one kind of decision: oldest first, decided in bulk (with a reason) or with one
+    click per row. The row's buttons come first, so they are on screen at 1280 px.
+
+    `decisions` maps a button to (label, service call with the user and ids); `waiting` (what the
+    admin index counts) is the queue's queryset.
+    """
+
+    change_list_template = "admin/moderation/queue_change_list.html"
+    decisions: dict = {}
+    list_display = ("decide", "signatory", "country", "statement", "email_domain", "created_at")
+    list_display_links = ("signatory",)
+    list_filter = ("statement", CountryFilter)
     search_fields = ("name", "organisation", "email_normalized")
     list_select_related = ("statement",)
     ordering = ("created_at", "pk")
     list_per_page = 100
     show_full_result_count = False
-    actions = ("approve_listing", "reject_listing", "hide_listing", "mark_notable", "unmark_notable")
+
+    def queue(self, queryset):
+        raise NotImplementedError
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(listing=Signature.Listing.PENDING, status=Signature.Status.CONFIRMED)
-        )
+        return self.queue(super().get_queryset(request))
+
+    def waiting(self, request) -> int:
+        return self.get_queryset(request).count()
 
     def has_add_permission(self, request):
         return False
@@ -149,59 +180,141 @@ class ListingQueueAdmin(SignatureActions, admin.ModelAdmin):
             return format_html("<strong>{}</strong><br>{}", obj.organisation, obj.name)
         return obj.name
 
+    def _decide_url_name(self):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}_decide"
+
     @admin.display(description=_("Decide"))
     def decide(self, obj):
-        buttons = [
-            ("approve", _("Approve")),
-            ("reject", _("Reject")),
-            ("hide", _("Hide")),
-            ("notable", _("Unfeature") if obj.notable else _("Feature")),
-        ]
+        who = obj.organisation or obj.name
         return format_html_join(
             " ",
-            '<button type="submit" form="moderate-row" class="button" formaction="{}">{}</button>',
+            '<button type="submit" form="moderate-row" class="button" formaction="{}" '
+            'aria-label="{}: {}">{}</button>',
             (
-                (reverse("admin:moderation_listingawaitingapproval_decide", args=[obj.pk, name]), label)
-                for name, label in buttons
+                (reverse(f"admin:{self._decide_url_name()}", args=[obj.pk, name]), label, who, label)
+                for name, (label, _call) in self.row_decisions(obj).items()
             ),
         )
+
+    def row_decisions(self, obj) -> dict:
+        return self.decisions
 
     def get_urls(self):
         return [
             path(
                 "<int:signature_id>/decide/<slug:decision>/",
                 self.admin_site.admin_view(self.decide_view),
-                name="moderation_listingawaitingapproval_decide",
+                name=self._decide_url_name(),
             ),
             *super().get_urls(),
         ]
 
     def decide_view(self, request, signature_id, decision):
-        """One click on a row: approve, reject, hide, or toggle notable (no reason)."""
+        """One click on a row (no reason); the decision is audited like a bulk one."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         if not self.has_change_permission(request):
             raise PermissionDenied
         signature = get_object_or_404(Signature, pk=signature_id)
-        if decision == "notable":
-            services.set_notable(request.user, [signature.pk], not signature.notable)
-        elif decision in services.LISTING_DECISIONS:
-            services.decide_listing(request.user, [signature.pk], decision)
-        else:
-            return HttpResponseRedirect(reverse("admin:moderation_listingawaitingapproval_changelist"))
+        changelist = reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+        choice = self.row_decisions(signature).get(decision)
+        if choice is None:
+            return HttpResponseRedirect(changelist)
+        choice[1](request.user, [signature.pk])
         self.message_user(
-            request, _("%(signatory)s: done.") % {"signatory": signature.organisation or signature.name}
+            request,
+            _("%(signatory)s: %(decision)s.")
+            % {"signatory": signature.organisation or signature.name, "decision": choice[0]},
         )
-        return HttpResponseRedirect(reverse("admin:moderation_listingawaitingapproval_changelist"))
+        return HttpResponseRedirect(changelist)
+
+
+def _listing(decision):
+    return lambda user, ids: services.decide_listing(user, ids, decision)
+
+
+class ListingQueueAdmin(SignatureActions, SignatureQueueAdmin):
+    """Public listings of individuals (where their statement asks for review)."""
+
+    kind = Signature.Kind.INDIVIDUAL
+    actions = ("approve_listing", "reject_listing", "hide_listing", "mark_notable", "unmark_notable")
+    decisions = {
+        "approve": (_("Approve"), _listing("approve")),
+        "reject": (_("Reject"), _listing("reject")),
+        "hide": (_("Hide"), _listing("hide")),
+    }
+
+    def queue(self, queryset):
+        return queryset.filter(
+            listing=Signature.Listing.PENDING, status=Signature.Status.CONFIRMED, kind=self.kind
+        )
+
+    def row_decisions(self, obj):
+        notable = (
+            _("Unfeature") if obj.notable else _("Feature"),
+            lambda user, ids: services.set_notable(user, ids, not obj.notable),
+        )
+        return {**self.decisions, "notable": notable}
+
+
+class OrganisationQueueAdmin(ListingQueueAdmin):
+    """Organisations signing on: always checked by a moderator before they are listed."""
+
+    kind = Signature.Kind.ORGANISATION
+    list_display = ("decide", "signatory", "role", "country", "statement", "email_domain", "created_at")
+
+
+class HeldQueueAdmin(SignatureQueueAdmin):
+    """Signatures the abuse checks held: release them (a confirmation email goes out) or exclude them."""
+
+    list_display = (
+        "decide",
+        "signatory",
+        "hold_reason",
+        "country",
+        "statement",
+        "email_domain",
+        "created_at",
+    )
+    list_filter = ("hold_reason", "statement", CountryFilter)
+    actions = ("release", "mark_fraudulent", "mark_invalid")
+    decisions = {
+        "release": (_("Release"), lambda user, ids: services.restore(user, ids)),
+        "fraudulent": (
+            _("Fraudulent"),
+            lambda user, ids: services.exclude(user, ids, Signature.Status.FRAUDULENT),
+        ),
+        "invalid": (_("Invalid"), lambda user, ids: services.exclude(user, ids, Signature.Status.INVALID)),
+    }
+
+    def queue(self, queryset):
+        return queryset.filter(status=Signature.Status.HELD)
+
+    @action_with_reason(_("Release (the confirmation email goes out)"), _("%(count)d released."))
+    def release(self, request, ids, reason):
+        return services.restore(request.user, ids, reason)
+
+    @action_with_reason(_("Mark as fraudulent"), _("%(count)d marked fraudulent."))
+    def mark_fraudulent(self, request, ids, reason):
+        return services.exclude(request.user, ids, Signature.Status.FRAUDULENT, reason)
+
+    @action_with_reason(_("Mark as invalid"), _("%(count)d marked invalid."))
+    def mark_invalid(self, request, ids, reason):
+        return services.exclude(request.user, ids, Signature.Status.INVALID, reason)
 
 
 admin.site.register(ListingAwaitingApproval, ListingQueueAdmin)
+admin.site.register(OrganisationAwaitingApproval, OrganisationQueueAdmin)
+admin.site.register(HeldForReview, HeldQueueAdmin)
 
 
 class ContentQueueAdmin(admin.ModelAdmin):
     """Read-only lists of what organisers who are not staff wrote; the decisions are the actions."""
 
     list_per_page = 50
+
+    def waiting(self, request) -> int:
+        return self.get_queryset(request).count()
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields

@@ -103,12 +103,30 @@ class AuditEntry(models.Model):
 
 
 class ListingAwaitingApproval(Signature):
-    """The moderation queue: confirmed signatures whose public listing awaits a moderator."""
+    """Queue: confirmed individuals whose public listing awaits a moderator."""
 
     class Meta:
         proxy = True
-        verbose_name = _("listing awaiting approval")
-        verbose_name_plural = _("listings awaiting approval")
+        verbose_name = _("public listing awaiting approval")
+        verbose_name_plural = _("public listings awaiting approval")
+
+
+class OrganisationAwaitingApproval(Signature):
+    """Queue: confirmed organisations whose listing awaits a moderator."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("organisation awaiting approval")
+        verbose_name_plural = _("organisations awaiting approval")
+
+
+class HeldForReview(Signature):
+    """Queue: signatures the abuse checks held (not counted, not mailed until released)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("signature held for review")
+        verbose_name_plural = _("signatures held for review")
 
 
 class TrendingActivity(Signature):

@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from moderation import services as moderation
-from moderation.admin import SignatureActions, action_with_reason, approve_statements
+from moderation.admin import CountryFilter, SignatureActions, action_with_reason, approve_statements
 
 from .models import Campaign, CampaignTranslation, Signature, Statement, StatementTranslation
 
@@ -118,7 +118,7 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
         "source",
         ("created_at", admin.DateFieldListFilter),
         "statement",
-        "country",
+        CountryFilter,
     )
     search_fields = ("name", "email_normalized", "organisation")
     list_select_related = ("statement",)

@@ -9,7 +9,7 @@ from petitions import services as petitions
 from petitions.models import Signature, Statement
 from tests.factories import ConfirmedSignatureFactory, SignatureFactory
 
-QUEUE = "/admin/moderation/listingawaitingapproval/"
+QUEUE = "/admin/moderation/organisationawaitingapproval/"
 SIGNATURES = "/admin/petitions/signature/"
 pytestmark = pytest.mark.django_db
 
