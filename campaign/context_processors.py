@@ -3,6 +3,8 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, get_language_info
 
+from petitions.signup import TRACKING_PARAMETERS
+
 from .i18n import is_language_neutral
 
 
@@ -21,13 +23,17 @@ def alternates(request) -> list[dict]:
     paths = {code: translate_url(request.path, code) for code, _name in settings.LANGUAGES}
     if len(set(paths.values())) < len(paths):
         return []
-    query = request.META.get("QUERY_STRING", "")
+    # The switch keeps the query (a search, a page number) but not where the visitor came from,
+    # which the statement page gets per visitor: so that page stays the same for every visitor.
+    kept = request.GET.copy()
+    for name in TRACKING_PARAMETERS:
+        kept.pop(name, None)
+    query = kept.urlencode()
     current = get_language()
     return [
         {
             "code": code,
             "name": get_language_info(code)["name_local"],
-            # The switch keeps the query (a search, a page number); the alternates do not.
             "path": f"{path}?{query}" if query else path,
             "url": settings.SITE_URL + path,
             "current": code == current,

@@ -28,6 +28,7 @@ from django.utils.html import escape
 from django.utils.translation import get_language
 
 from .models import Campaign, Statement
+from .signup import TRACKING_PARAMETERS
 
 log = logging.getLogger(__name__)
 
@@ -40,14 +41,15 @@ def _mark(field: str) -> str:
 
 
 def cacheable(request) -> bool:
-    """Anonymous GETs without a query string: the page is the same for all of them.
+    """Anonymous GETs without a query string but where they came from (?utm_source=whatsapp from
+    a share button, ?src=shortlink): the page is the same for all of them.
 
-    A session (a logged-in organiser, pending messages) or a query string (whose full path the
-    language form sends back) get a page of their own.
+    A session (a logged-in organiser, pending messages) or any other query string get a page of
+    their own.
     """
     return (
         request.method == "GET"
-        and not request.META.get("QUERY_STRING")
+        and set(request.GET) <= TRACKING_PARAMETERS
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )

@@ -44,6 +44,13 @@ def external_referrer(request) -> str:
     return referrer[:500]
 
 
+# Query parameters that only say where a visitor came from: the page shows the same for all of them
+# (utm_source and src reach the form as per-visitor values), so a shared link can use the page cache.
+TRACKING_PARAMETERS = frozenset(
+    {"utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "src"}
+)
+
+
 def tracking_initial(request) -> dict:
     """Initial values of the hidden fields that carry where a visitor came from."""
     return {

@@ -118,7 +118,10 @@ def test_it_renders_the_page_when_the_cache_is_unreachable(client, statement):
     ("path", "cookies", "cacheable"),
     [
         (PAGE, {}, True),
-        (PAGE + "?utm_source=paper", {}, False),
+        (PAGE + "?utm_source=paper", {}, True),
+        (PAGE + "?utm_source=whatsapp&src=shortlink&utm_medium=social", {}, True),
+        (PAGE + "?utm_source=paper&q=1", {}, False),
+        (PAGE + "?page=2", {}, False),
         (PAGE, {"sessionid": "x"}, False),
         (PAGE, {"messages": "x"}, False),
         (PAGE, {"csrftoken": "x"}, True),
@@ -150,3 +153,15 @@ def test_it_still_answers_404_for_an_unknown_statement_with_recent_copies_on(cli
     client.get(PAGE)
 
     assert client.get("/c/peru/no-such-statement/").status_code == 404
+
+
+def test_a_shared_link_is_served_from_the_cache_with_its_own_source(statement):
+    Client().get(PAGE + "?utm_source=whatsapp&src=shortlink")
+
+    response = Client().get(PAGE + "?utm_source=telegram")
+
+    html = response.content.decode()
+    assert not response.templates  # served from the cache
+    assert _hidden(html, "utm_source") == "telegram" and _hidden(html, "src") == ""
+    assert "whatsapp" not in html.split("Share this statement")[0]  # the language switch drops it
+    assert 'href="/es/c/peru/statement/" hreflang="es"' in html
