@@ -5,6 +5,9 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class ModerationAdminSite(admin.AdminSite):
+    # The side bar takes a quarter of a laptop's width from the lists; the index has the same links.
+    enable_nav_sidebar = False
+
     def get_app_list(self, request, app_label=None):
         app_list = super().get_app_list(request, app_label)
         for app in app_list:
