@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.http import see_other
 from organisers import exports
+from organisers.access import member_required
 from organisers.models import ExportLog
 from organisers.services import needs_approval
-from organisers.views import member_required
 from petitions import revisions
-from petitions.signup import see_other
 
 from . import calendar, services
 from .forms import EventForm

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from petitions.signup import request_info, see_other, tracking_initial
+from campaign.http import see_other
+from petitions.signup import request_info, tracking_initial
 
 from . import calendar, services
 from .emails import manage_url

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from campaign.http import see_other
 from moderation.services import audit
-from organisers.views import member_required
-from petitions.signup import see_other
+from organisers.access import member_required
 
 from . import services
 from .forms import DonationForm, FundForm, VoidForm

@@ -1,14 +1,13 @@
 """The organisers' dashboard. Every view checks membership: outsiders get 404, never a hint."""
 
 from datetime import UTC, datetime, time, timedelta
-from functools import wraps
 
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
-from django.http import HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,40 +16,16 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_countries import countries
 
+from campaign.http import see_other
 from outbox import services as outbox_services
 from petitions import revisions
 from petitions.models import Signature, Statement
 from petitions.text import render_markdown
 
 from . import adapter, exports, paper, services
+from .access import member_required
 from .forms import PAPER_DECLARATION, ExportForm, InvitationForm, PaperImportForm, StatementForm
 from .models import ExportLog, Invitation, Membership, PaperImport
-
-
-def _see_other(url):
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
-def member_required(view=None, *, owner=False):
-    """Give the view the user's membership of the campaign in the URL; 404 for non-members.
-
-    Members who are not owners get 403 on owners' pages: they know the campaign exists already.
-    """
-
-    def decorator(view):
-        @login_required
-        @wraps(view)
-        def wrapper(request, campaign_slug, *args, **kwargs):
-            membership = services.membership_or_404(request.user, campaign_slug)
-            if owner and not membership.is_owner:
-                return render(request, "organisers/forbidden.html", {"membership": membership}, status=403)
-            return view(request, membership, *args, **kwargs)
-
-        return wrapper
-
-    return decorator(view) if view else decorator
 
 
 def _statement(membership, statement_slug) -> Statement:
@@ -119,7 +94,7 @@ def members(request, membership):
             else:
                 services.invite(campaign, email, form.cleaned_data["role"], request.user)
                 messages.success(request, _("Invitation sent to %(email)s.") % {"email": email})
-                return _see_other(reverse("organisers:members", args=[campaign.slug]))
+                return see_other(reverse("organisers:members", args=[campaign.slug]))
         status = 400
     context = {
         "membership": membership,
@@ -142,8 +117,8 @@ def remove_member(request, membership, member_uuid):
     else:
         messages.success(request, _("%(email)s is no longer a member.") % {"email": target.user.email})
     if target.user_id == request.user.id and target.pk is None:
-        return _see_other(reverse("organisers:home"))
-    return _see_other(reverse("organisers:members", args=[membership.campaign.slug]))
+        return see_other(reverse("organisers:home"))
+    return see_other(reverse("organisers:members", args=[membership.campaign.slug]))
 
 
 @require_POST
@@ -154,7 +129,7 @@ def revoke_invitation(request, membership, invitation_uuid):
     )
     invitation.delete()
     messages.success(request, _("The invitation for %(email)s was withdrawn.") % {"email": invitation.email})
-    return _see_other(reverse("organisers:members", args=[membership.campaign.slug]))
+    return see_other(reverse("organisers:members", args=[membership.campaign.slug]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,7 +159,7 @@ def accept_invitation(request, invitation_uuid):
         )
     adapter.forget_invitation(request)
     messages.success(request, _("Welcome to %(title)s.") % {"title": membership.campaign.title})
-    return _see_other(reverse("organisers:campaign", args=[membership.campaign.slug]))
+    return see_other(reverse("organisers:campaign", args=[membership.campaign.slug]))
 
 
 # --- Statements ----------------------------------------------------------------------------------
@@ -289,7 +264,7 @@ def statement_create(request, membership):
         messages.success(request, _("Statement saved. It goes public once a moderator approves it."))
     else:
         messages.success(request, _("Statement saved."))
-    return _see_other(reverse("organisers:statement", args=[membership.campaign.slug, statement.slug]))
+    return see_other(reverse("organisers:statement", args=[membership.campaign.slug, statement.slug]))
 
 
 @require_http_methods(["GET", "POST"])
@@ -311,7 +286,7 @@ def statement_edit(request, membership, statement_slug):
         )
     else:
         messages.success(request, _("Statement saved."))
-    return _see_other(reverse("organisers:statement", args=[membership.campaign.slug, statement.slug]))
+    return see_other(reverse("organisers:statement", args=[membership.campaign.slug, statement.slug]))
 
 
 # --- Exports -------------------------------------------------------------------------------------
@@ -431,7 +406,7 @@ def paper_import(request, membership, statement_slug):
                     % {"count": report.imported},
                 )
                 if not report.skipped:
-                    return _see_other(
+                    return see_other(
                         reverse("organisers:statement", args=[membership.campaign.slug, statement.slug])
                     )
             elif not report.ok:
@@ -470,4 +445,4 @@ def paper_delete(request, membership, statement_slug, batch_uuid):
         ngettext("%(count)d paper signature deleted.", "%(count)d paper signatures deleted.", count)
         % {"count": count},
     )
-    return _see_other(reverse("organisers:paper_import", args=[membership.campaign.slug, statement.slug]))
+    return see_other(reverse("organisers:paper_import", args=[membership.campaign.slug, statement.slug]))

@@ -8,7 +8,6 @@ the same 303 whether or not that email had signed up before, so nobody can test 
 from urllib.parse import urlsplit
 
 from django import forms
-from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from .services import RequestInfo, hash_ip, normalize_email
@@ -21,7 +20,6 @@ __all__ = [
     "hash_ip",
     "normalize_email",
     "request_info",
-    "see_other",
     "tracking_initial",
 ]
 
@@ -29,12 +27,6 @@ __all__ = [
 def clean_text(value: str | None) -> str:
     """Collapse whitespace (including newlines) so names and organisations stay on one line."""
     return " ".join((value or "").split())
-
-
-def see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def external_referrer(request) -> str:

@@ -10,12 +10,13 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
+from campaign.http import see_other
 from moderation import abuse
 
 from . import pagecache, services
 from .forms import SignatureForm
 from .models import Campaign, Signature, Statement
-from .signup import request_info, see_other, tracking_initial
+from .signup import request_info, tracking_initial
 from .tokens import ExpiredToken, InvalidToken, make_withdraw_token
 from .translations import localise, localise_campaign
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from organisers.views import member_required
+from campaign.http import see_other
+from organisers.access import member_required
 from petitions.models import Statement
-from petitions.signup import see_other
 
 from .forms import ShortLinkForm
 from .models import ShortLink

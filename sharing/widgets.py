@@ -32,10 +32,11 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from campaign.http import see_other
 from petitions import services as petitions
 from petitions.forms import SignatureForm
 from petitions.models import Signature, Statement
-from petitions.signup import external_referrer, request_info, see_other
+from petitions.signup import external_referrer, request_info
 from petitions.translations import localise
 
 from .views import public_statement

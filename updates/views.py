@@ -1,7 +1,7 @@
 """Organisers write, preview, test and send updates; signers unsubscribe with one click."""
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
@@ -12,8 +12,9 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.http import see_other
 from campaign.queue import enqueue_on_commit
-from organisers.views import member_required
+from organisers.access import member_required
 from petitions.models import Statement
 
 from . import services
@@ -22,12 +23,6 @@ from .forms import UpdateForm
 from .models import Update
 from .tasks import send_test_update
 from .tokens import TEST_PAYLOAD, InvalidToken, read_unsubscribe_token
-
-
-def _see_other(url):
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
 
 
 def _update(membership, update_uuid) -> Update:
@@ -72,7 +67,7 @@ def update_create(request, membership, statement_slug):
             update.statement = statement
             update.created_by = request.user
             update.save()
-            return _see_other(_detail_url(update))
+            return see_other(_detail_url(update))
         status = 400
     else:
         status = 200
@@ -85,7 +80,7 @@ def update_create(request, membership, statement_slug):
 def update_edit(request, membership, update_uuid):
     update = _update(membership, update_uuid)
     if update.status != Update.Status.DRAFT:
-        return _see_other(_detail_url(update))
+        return see_other(_detail_url(update))
     form = UpdateForm(request.POST or None, instance=update)
     status = 200
     if request.method == "POST":
@@ -93,7 +88,7 @@ def update_edit(request, membership, update_uuid):
             if form.has_changed():
                 services.clear_approval(form.instance)
             form.save()
-            return _see_other(_detail_url(update))
+            return see_other(_detail_url(update))
         status = 400
     context = {"campaign": membership.campaign, "statement": update.statement, "form": form, "update": update}
     return render(request, "updates/form.html", context, status=status)
@@ -156,7 +151,7 @@ def _confirm_page(request, membership, update: Update, *, error: str = "", statu
 def update_confirm(request, membership, update_uuid):
     update = _update(membership, update_uuid)
     if update.status != Update.Status.DRAFT:
-        return _see_other(_detail_url(update))
+        return see_other(_detail_url(update))
     return _confirm_page(request, membership, update)
 
 
@@ -186,7 +181,7 @@ def update_send_test(request, membership, update_uuid):
     update = _update(membership, update_uuid)
     enqueue_on_commit(send_test_update, update.pk, request.user.pk, translation.get_language() or "")
     messages.success(request, _("A test email is on its way to %(email)s.") % {"email": request.user.email})
-    return _see_other(_detail_url(update))
+    return see_other(_detail_url(update))
 
 
 @require_POST
@@ -199,7 +194,7 @@ def update_approve(request, membership, update_uuid):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("You approved this update. An owner can now send it."))
-    return _see_other(_detail_url(update))
+    return see_other(_detail_url(update))
 
 
 @require_POST
@@ -217,7 +212,7 @@ def update_send(request, membership, update_uuid):
             request,
             _("Sending to %(count)s signers. Progress shows below.") % {"count": update.recipients},
         )
-    return _see_other(_detail_url(update))
+    return see_other(_detail_url(update))
 
 
 @require_POST
@@ -225,7 +220,7 @@ def update_send(request, membership, update_uuid):
 def update_policy(request, membership):
     services.set_needs_approval(membership.campaign, request.POST.get("needs_approval") == "on")
     messages.success(request, _("Saved."))
-    return _see_other(reverse("updates:list", args=[membership.campaign.slug]))
+    return see_other(reverse("updates:list", args=[membership.campaign.slug]))
 
 
 # --- Signers --------------------------------------------------------------------------------------
