@@ -23,6 +23,8 @@ KNOWN = {
     # petitions; they belong in an app below petitions. petitions/admin.py imports moderation's
     # admin actions: the signature admin belongs in moderation.
     ("petitions", "moderation"),
+    # The same abuse checks, at events' sign-up; moderation reviews edits to events.
+    ("events", "moderation"),
     # The SMTP backend (campaign/mail.py) signs with outbox.dkim: it belongs in the outbox.
     ("core", "outbox"),
 }
