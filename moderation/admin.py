@@ -106,6 +106,18 @@ class SignatureActions:
     def unmark_notable(self, request, ids, reason):
         return services.set_notable(request.user, ids, False, reason)
 
+    @action_with_reason(_("Mark as fraudulent (excluded from totals)"), _("%(count)d marked fraudulent."))
+    def mark_fraudulent(self, request, ids, reason):
+        return services.exclude(request.user, ids, Signature.Status.FRAUDULENT, reason)
+
+    @action_with_reason(_("Mark as invalid (excluded from totals)"), _("%(count)d marked invalid."))
+    def mark_invalid(self, request, ids, reason):
+        return services.exclude(request.user, ids, Signature.Status.INVALID, reason)
+
+    @action_with_reason(_("Restore (release held, undo invalid or fraudulent)"), _("%(count)d restored."))
+    def restore(self, request, ids, reason):
+        return services.restore(request.user, ids, reason)
+
 
 class CountryFilter(admin.SimpleListFilter):
     """Country as a drop-down of the countries present (a form, no script): a list of 250 links
@@ -264,7 +276,7 @@ class OrganisationQueueAdmin(ListingQueueAdmin):
     list_display = ("decide", "signatory", "role", "country", "statement", "email_domain", "created_at")
 
 
-class HeldQueueAdmin(SignatureQueueAdmin):
+class HeldQueueAdmin(SignatureActions, SignatureQueueAdmin):
     """Signatures the abuse checks held: release them (a confirmation email goes out) or exclude them."""
 
     list_display = (
@@ -277,7 +289,7 @@ class HeldQueueAdmin(SignatureQueueAdmin):
         "created_at",
     )
     list_filter = ("hold_reason", "statement", CountryFilter)
-    actions = ("release", "mark_fraudulent", "mark_invalid")
+    actions = ("restore", "mark_fraudulent", "mark_invalid")
     decisions = {
         "release": (_("Release"), lambda user, ids: services.restore(user, ids)),
         "fraudulent": (
@@ -289,18 +301,6 @@ class HeldQueueAdmin(SignatureQueueAdmin):
 
     def queue(self, queryset):
         return queryset.filter(status=Signature.Status.HELD)
-
-    @action_with_reason(_("Release (the confirmation email goes out)"), _("%(count)d released."))
-    def release(self, request, ids, reason):
-        return services.restore(request.user, ids, reason)
-
-    @action_with_reason(_("Mark as fraudulent"), _("%(count)d marked fraudulent."))
-    def mark_fraudulent(self, request, ids, reason):
-        return services.exclude(request.user, ids, Signature.Status.FRAUDULENT, reason)
-
-    @action_with_reason(_("Mark as invalid"), _("%(count)d marked invalid."))
-    def mark_invalid(self, request, ids, reason):
-        return services.exclude(request.user, ids, Signature.Status.INVALID, reason)
 
 
 admin.site.register(ListingAwaitingApproval, ListingQueueAdmin)

@@ -232,18 +232,6 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
     def delete_model(self, request, obj):
         self.delete_queryset(request, Signature.objects.filter(pk=obj.pk))
 
-    @action_with_reason(_("Mark as fraudulent (excluded from totals)"), _("%(count)d marked fraudulent."))
-    def mark_fraudulent(self, request, ids, reason):
-        return moderation.exclude(request.user, ids, Signature.Status.FRAUDULENT, reason)
-
-    @action_with_reason(_("Mark as invalid (excluded from totals)"), _("%(count)d marked invalid."))
-    def mark_invalid(self, request, ids, reason):
-        return moderation.exclude(request.user, ids, Signature.Status.INVALID, reason)
-
-    @action_with_reason(_("Restore (release held, undo invalid or fraudulent)"), _("%(count)d restored."))
-    def restore(self, request, ids, reason):
-        return moderation.restore(request.user, ids, reason)
-
     @action_with_reason(_("Re-send the confirmation email"), _("%(count)d confirmation emails queued."))
     def resend_confirmation(self, request, ids, reason):
         return moderation.resend_confirmation(request.user, ids, reason)
