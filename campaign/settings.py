@@ -15,6 +15,12 @@ from campaign import esp
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 
+# Reading order: the site; apps and middleware; database, Redis and Celery; email; accounts;
+# languages and static files; security; then each domain (signing, events, updates, funds, outbox,
+# API); operations (logs, probes, metrics, errors); and last the one schedule of periodic tasks.
+
+
+# --- The site: mode, secret key, addresses -------------------------------------------------------
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 # Required in production mode by the web server and the Celery processes (campaign.startup), not by
 # management commands that sign nothing: createsuperuser, migrate, setup_moderators… run without it.
@@ -28,6 +34,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = env.str("SITE_NAME", default="Solidarity campaigns")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
+
+# --- Apps, middleware, URLs, templates -----------------------------------------------------------
 INSTALLED_APPS = [
     # The admin, with the moderation queues' counts on its index (moderation/admin_site.py).
     "moderation.admin_site.ModerationAdminConfig",
@@ -43,15 +51,26 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The project itself: settings, URLs, the shared helpers, the project-wide commands (demo).
     "campaign",
     "outbox",
     "petitions",
     "organisers",
     "events",
     "monitoring",
+    "moderation",
+    "updates",
+    "privacy",
+    "funds",
+    "sharing",
+    # Only for its bundled Swagger UI files: the API's schema page loads nothing from a CDN.
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
+    # First, so that every later reader of REMOTE_ADDR (signing, allauth's rate limits) gets the client.
+    "moderation.abuse.TrustedProxyMiddleware",
     "monitoring.middleware.ProbeMiddleware",
     "monitoring.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -68,6 +87,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "organisers.middleware.StaffMFAMiddleware",
     "campaign.middleware.DatabaseUnavailableMiddleware",
+    # Logs every request made with an API key (after the answer, so with its status).
+    "api.middleware.KeyUseLogMiddleware",
 ]
 
 ROOT_URLCONF = "campaign.urls"
@@ -92,10 +113,15 @@ TEMPLATES = [
     },
 ]
 
-# Database: PostgreSQL from DATABASE_URL, else an embedded SQLite file.
-DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
-if not env.str("DATABASE_URL", default=""):
-    (BASE_DIR / "var").mkdir(exist_ok=True)  # the embedded database lives in var/
+
+# --- Database, Redis, Celery ---------------------------------------------------------------------
+# PostgreSQL from DATABASE_URL, else an embedded SQLite file in var/.
+_database_url = env.str("DATABASE_URL", default="")
+if not _database_url:
+    (BASE_DIR / "var").mkdir(exist_ok=True)
+DATABASES = {
+    "default": environ.Env.db_url_config(_database_url or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: opening one per request costs 3-4x on the signing path.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=600)
@@ -107,12 +133,13 @@ else:
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis carries the Celery broker, the cache and (later) rate limits.
+# Redis carries the Celery broker, the cache and the rate limits.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # A Redis outage makes the cache answer as if empty instead of failing requests.
+            "BACKEND": "campaign.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="campaign"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -134,52 +161,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Queueing from a request tries the broker once (max_retries 0): otherwise kombu retries the
+# connection for broker_connection_timeout (4 s) on every request while Redis is down; the sweep
+# re-queues instead.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "max_retries": 0}
 # Keep the worker's database connection between tasks (the Django fix-up closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
-CELERY_BEAT_SCHEDULE = {
-    "tally-signatures": {
-        "task": "petitions.tasks.tally_all",
-        "schedule": env.float("TALLY_INTERVAL_SECONDS", default=2.0),
-        "options": {"expires": 10},
-    },
-    "recount-signatures": {
-        "task": "petitions.tasks.recount_all",
-        "schedule": env.float("RECOUNT_INTERVAL_SECONDS", default=24 * 3600.0),
-    },
-    "sweep-unsent-confirmations": {
-        "task": "petitions.tasks.sweep_unsent_mail",
-        "schedule": 60.0,
-        "options": {"expires": 50},
-    },
-    "events-send-due-reminders": {
-        "task": "events.tasks.send_due_reminders",
-        "schedule": 60.0,
-        "options": {"expires": 50},
-    },
-    "events-sweep-unsent-mail": {
-        "task": "events.tasks.sweep_unsent_mail",
-        "schedule": 60.0,
-        "options": {"expires": 50},
-    },
-    "events-release-expired-places": {
-        "task": "events.tasks.release_expired_places",
-        "schedule": 30.0,
-        "options": {"expires": 25},
-    },
-    "events-tally": {
-        "task": "events.tasks.tally_all",
-        "schedule": 10.0,
-        "options": {"expires": 30},
-    },
-    "events-recount": {
-        "task": "events.tasks.recount_all",
-        "schedule": env.float("RECOUNT_INTERVAL_SECONDS", default=24 * 3600.0),
-    },
-}
-# In-process mode has no beat: the tally runs right after each confirmation instead.
-TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
+# Outbox senders have a queue of their own (a worker with `-Q outbox`).
+CELERY_TASK_ROUTES = {"outbox.tasks.send_outbox": {"queue": "outbox"}}
 
+
+# --- Email ---------------------------------------------------------------------------------------
 # Email: an email provider's API (campaign/esp.py), SMTP, or any backend from EMAIL_URL; else
 # printed to the console running the site.
 EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
@@ -216,27 +208,8 @@ DKIM_PRIVATE_KEY = env.str("DKIM_PRIVATE_KEY", default="")
 DKIM_SELECTOR = env.str("DKIM_SELECTOR", default="")
 DKIM_DOMAIN = env.str("DKIM_DOMAIN", default="")
 
-# Signing: how long a confirmation link stays valid, and how often one signature may be mailed.
-CONFIRM_TOKEN_MAX_AGE = env.int("CONFIRM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
-MAX_MAILS_PER_SIGNATURE = 3
-# Mails to one address about one statement in a day, whatever was submitted: the only thing that
-# keeps the owner of an address from getting the mail for a submission in their name.
-MAX_MAILS_PER_ADDRESS_PER_DAY = 3
-# Key for hashing signers' IP addresses; the addresses themselves are never stored.
-IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
 
-# --- Events: reminders, mail cap, tally -----------------------------------------------------------
-# Reminders before an event starts, in minutes (24 hours and 1 hour), unless the event sets its own.
-EVENT_REMINDER_OFFSETS_MINUTES = [24 * 60, 60]
-# How far ahead the reminder task looks (the longest reminder an event may set).
-EVENT_REMINDER_MAX_DAYS = 31
-# How often one attendee's "your place" email may be sent again by signing up again.
-MAX_MAILS_PER_ATTENDEE = 3
-# How long a place is kept for someone who signed up, while their confirmation email is pending.
-EVENT_PLACE_HOLD_MINUTES = env.int("EVENT_PLACE_HOLD_MINUTES", default=15)
-# The tally recounts an event again this long after its last change (changes still committing).
-EVENT_TALLY_LAG_SECONDS = 30
-
+# --- Accounts (allauth), organisers, two-factor authentication ----------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -255,7 +228,6 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 
-# --- Organisers: accounts, two-factor authentication, invitations, exports ---------------------
 ACCOUNT_ADAPTER = "organisers.adapter.AccountAdapter"
 # allauth's login rate limits (ACCOUNT_RATE_LIMITS) stay at their defaults: never set it to False.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
@@ -271,6 +243,8 @@ ORGANISER_CONTENT_NEEDS_APPROVAL = env.bool("ORGANISER_CONTENT_NEEDS_APPROVAL", 
 PAPER_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 PAPER_IMPORT_MAX_ROWS = 10_000
 
+
+# --- Languages, time, static files ---------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -290,6 +264,8 @@ STORAGES = {
     },
 }
 
+
+# --- Security: request limits, Content Security Policy, cookies, HTTPS ---------------------------
 # Request body limit: a signature is a few hundred bytes.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=256 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
@@ -322,34 +298,32 @@ if not DEBUG:
     if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Logs go to stderr; with LOG_JSON, one JSON object per line with the request id (or Celery task
-# id), plus one line per request (method, route pattern, status, duration) for log pipelines.
-LOG_JSON = env.bool("LOG_JSON", default=False)
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "monitoring.logs.RequestIdFilter"}},
-    "formatters": {"json": {"()": "monitoring.logs.JsonLogFormatter"}},
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "filters": ["request_id"],
-            **({"formatter": "json"} if LOG_JSON else {}),
-        }
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "monitoring.requests": {"level": "INFO" if LOG_JSON else "WARNING"},
-    },
-}
-# The worker keeps these handlers instead of installing its own plain ones.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON
 
-# --- Moderation and abuse controls ----------------------------------------------------------------
-INSTALLED_APPS += ["moderation"]
-# First, so that every later reader of REMOTE_ADDR (signing, allauth's rate limits) gets the client.
-MIDDLEWARE.insert(0, "moderation.abuse.TrustedProxyMiddleware")
+# --- Signing: confirmation, mail caps, totals, abuse controls ------------------------------------
+# How long a confirmation link stays valid, and how often one signature may be mailed.
+CONFIRM_TOKEN_MAX_AGE = env.int("CONFIRM_TOKEN_MAX_AGE", default=30 * 24 * 3600)
+MAX_MAILS_PER_SIGNATURE = 3
+# Mails to one address about one statement in a day, whatever was submitted: the only thing that
+# keeps the owner of an address from getting the mail for a submission in their name.
+MAX_MAILS_PER_ADDRESS_PER_DAY = 3
+# Key for hashing signers' IP addresses; the addresses themselves are never stored.
+IP_HASH_KEY = env.str("IP_HASH_KEY", default=SECRET_KEY)
+
+# The tally adds new confirmations to the totals this often; the recount redoes them from scratch.
+TALLY_INTERVAL_SECONDS = env.float("TALLY_INTERVAL_SECONDS", default=2.0)
+RECOUNT_INTERVAL_SECONDS = env.float("RECOUNT_INTERVAL_SECONDS", default=24 * 3600.0)
+# In-process mode has no beat: the tally runs right after each confirmation instead.
+TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
+# A confirmation still unsent this long after it was asked for is re-queued by the sweep, which runs
+# every SWEEP_INTERVAL_SECONDS and sends in batches of MAIL_BATCH_SIZE over one SMTP connection.
+SWEEP_MAIL_AFTER_SECONDS = env.int("SWEEP_MAIL_AFTER_SECONDS", default=120)
+SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
+MAIL_BATCH_SIZE = 50
+# The statement page from the cache (petitions/pagecache.py): anonymous visitors get a copy up to
+# this many seconds old without a database query (the total lags the tally by as much anyway). 0 in
+# DEBUG: edits show at once.
+STATEMENT_PAGE_FRESH_SECONDS = 0 if DEBUG else 2
+
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0: the header is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # A signing form sent back faster than this (seconds after it was rendered) is flagged for moderators.
@@ -378,8 +352,21 @@ RATE_LIMIT_DOMAIN_ALLOWLIST = frozenset([
 TRENDING_MIN_PER_IP = 5
 TRENDING_MIN_PER_DOMAIN = 20
 
+
+# --- Events: reminders, mail cap, tally -----------------------------------------------------------
+# Reminders before an event starts, in minutes (24 hours and 1 hour), unless the event sets its own.
+EVENT_REMINDER_OFFSETS_MINUTES = [24 * 60, 60]
+# How far ahead the reminder task looks (the longest reminder an event may set).
+EVENT_REMINDER_MAX_DAYS = 31
+# How often one attendee's "your place" email may be sent again by signing up again.
+MAX_MAILS_PER_ATTENDEE = 3
+# How long a place is kept for someone who signed up, while their confirmation email is pending.
+EVENT_PLACE_HOLD_MINUTES = env.int("EVENT_PLACE_HOLD_MINUTES", default=15)
+# The tally recounts an event again this long after its last change (changes still committing).
+EVENT_TALLY_LAG_SECONDS = 30
+
+
 # --- Updates to signers, and signers' data rights -------------------------------------------------
-INSTALLED_APPS += ["updates", "privacy"]
 # Updates go out in batches of this many emails, one batch every UPDATES_BATCH_SECONDS (a throttle
 # that keeps within the mail server's and receiving providers' limits): 50 per 10 s is 18,000 an hour.
 UPDATES_BATCH_SIZE = 50
@@ -390,24 +377,9 @@ UPDATES_RETRY_SECONDS = 60.0
 ANONYMISE_AFTER_DAYS = 183
 # Shown on the privacy page for requests about personal data; nothing is shown if empty.
 PRIVACY_CONTACT_EMAIL = ""
-CELERY_BEAT_SCHEDULE["updates-resume-stalled"] = {
-    "task": "updates.tasks.resume_stalled_updates",
-    "schedule": 60.0,
-    "options": {"expires": 50},
-}
-CELERY_BEAT_SCHEDULE["privacy-anonymise-closed-statements"] = {
-    "task": "privacy.tasks.anonymise_closed_statements",
-    "schedule": 3600.0,
-    "options": {"expires": 600},
-}
+
 
 # --- Fighting funds, sharing, short links and the embeddable widget ---------------------------
-INSTALLED_APPS += ["funds", "sharing"]
-CELERY_BEAT_SCHEDULE["tally-funds"] = {
-    "task": "funds.tasks.tally_all",
-    "schedule": 10.0,
-    "options": {"expires": 30},
-}
 # Sites that may frame the widget (/c/<campaign>/<statement>/embed/…); no other page may be framed.
 EMBED_FRAME_ANCESTORS = ["*"]
 # How long a widget's signing form stays valid (its own signed, single-use token: see sharing.widgets).
@@ -416,27 +388,6 @@ WIDGET_FORM_MAX_AGE = 2 * 3600
 # the webhook URL answers 404 and online donations are recorded by hand like any other.
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
 STRIPE_WEBHOOK_TOLERANCE = 300
-
-# --- Faults: Redis outages and the sweep of unsent confirmations ----------------------------------
-if REDIS_URL:
-    # A Redis outage makes the cache answer as if empty instead of failing requests.
-    CACHES["default"]["BACKEND"] = "campaign.cache.ResilientRedisCache"
-# Queueing from a request tries the broker once: without this, kombu retries the connection for
-# broker_connection_timeout (4 s) on every request while Redis is down. The sweep re-queues instead.
-CELERY_BROKER_TRANSPORT_OPTIONS["max_retries"] = 0
-# A confirmation still unsent this long after it was asked for is re-queued by the sweep.
-SWEEP_MAIL_AFTER_SECONDS = env.int("SWEEP_MAIL_AFTER_SECONDS", default=120)
-CELERY_BEAT_SCHEDULE["sweep-unsent-confirmations"]["schedule"] = env.float(
-    "SWEEP_INTERVAL_SECONDS", default=60.0
-)
-# The sweep sends due confirmations in batches of this many, each batch over one SMTP connection.
-MAIL_BATCH_SIZE = 50
-
-
-# --- The statement page from the cache (petitions/pagecache.py) ----------------------------------
-# Anonymous visitors get a copy of the statement page up to this many seconds old without a
-# database query (the total lags the tally by as much anyway). 0 in DEBUG: edits show at once.
-STATEMENT_PAGE_FRESH_SECONDS = 0 if DEBUG else 2
 
 
 # --- The outbox: how every email leaves the platform (outbox/) -----------------------------------
@@ -455,22 +406,44 @@ OUTBOX_RETRY_MAX_SECONDS = 3600
 OUTBOX_MAX_ATTEMPTS = 10
 # Embedded mode has no workers: mail is sent in-process right after the commit that enqueued it.
 OUTBOX_SEND_ON_COMMIT = not REDIS_URL
-CELERY_TASK_ROUTES = {"outbox.tasks.send_outbox": {"queue": "outbox"}}
-CELERY_BEAT_SCHEDULE["outbox-start-senders"] = {
-    "task": "outbox.tasks.start_senders",
-    "schedule": OUTBOX_SENDER_SECONDS,
-    "options": {"expires": OUTBOX_SENDER_SECONDS},
+
+
+# --- The organisers' API (OSDI 1.1) and its keys ---------------------------------------------------
+# Largest page a client may ask for with per_page; OSDI's default page is 25.
+API_MAX_PER_PAGE = 500
+# How long a webhook receiver has to answer a delivery before it is retried later.
+WEBHOOK_TIMEOUT_SECONDS = 5
+# Only for tests and local development: lets webhooks go to http:// and private addresses.
+WEBHOOKS_ALLOW_LOCAL = False
+
+
+# --- Operations: logs, probes, metrics, errors (monitoring/) --------------------------------------
+# Logs go to stderr; with LOG_JSON, one JSON object per line with the request id (or Celery task
+# id), plus one line per request (method, route pattern, status, duration) for log pipelines.
+LOG_JSON = env.bool("LOG_JSON", default=False)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "monitoring.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "monitoring.logs.JsonLogFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            **({"formatter": "json"} if LOG_JSON else {}),
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "monitoring.requests": {"level": "INFO" if LOG_JSON else "WARNING"},
+    },
 }
+# The worker keeps these handlers instead of installing its own plain ones.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not LOG_JSON
 
-
-# --- Operations: probes, errors, logs, metrics (monitoring/) -------------------------------------
 # Beat queues a heartbeat this often; a worker records it in Redis for /readyz.
 HEARTBEAT_SECONDS = env.float("HEARTBEAT_SECONDS", default=30.0)
-CELERY_BEAT_SCHEDULE["monitoring-heartbeat"] = {
-    "task": "monitoring.tasks.heartbeat",
-    "schedule": HEARTBEAT_SECONDS,
-    "options": {"expires": HEARTBEAT_SECONDS},
-}
 # /readyz fails when the last heartbeat is older than this (beat or every worker stopped) ...
 READYZ_BEAT_MAX_AGE = env.int("READYZ_BEAT_MAX_AGE", default=120)
 # ... or when a mail has been due and unsent for longer than this (senders stopped or too slow).
@@ -491,21 +464,62 @@ if SENTRY_DSN:
     )
 
 
-# --- The organisers' API (OSDI 1.1) and its keys ---------------------------------------------------
-# "ninja" only for its bundled Swagger UI files: the browsable schema page loads nothing from a CDN.
-INSTALLED_APPS += ["ninja", "api"]
-# Logs every request made with an API key (after the answer, so with its status).
-MIDDLEWARE.append("api.middleware.KeyUseLogMiddleware")
-# Largest page a client may ask for with per_page; OSDI's default page is 25.
-API_MAX_PER_PAGE = 500
-# Webhooks go through the outbox on their own channel: beat starts a sender for it like for mail.
-CELERY_BEAT_SCHEDULE["api-webhook-sender"] = {
-    "task": "outbox.tasks.send_outbox",
-    "schedule": OUTBOX_SENDER_SECONDS,
-    "kwargs": {"channel": "webhook"},
-    "options": {"expires": OUTBOX_SENDER_SECONDS},
+# --- Periodic tasks: the one schedule beat runs (exactly one beat per deployment) -----------------
+CELERY_BEAT_SCHEDULE = {
+    "tally-signatures": {
+        "task": "petitions.tasks.tally_all",
+        "schedule": TALLY_INTERVAL_SECONDS,
+        "options": {"expires": 10},
+    },
+    "recount-signatures": {"task": "petitions.tasks.recount_all", "schedule": RECOUNT_INTERVAL_SECONDS},
+    "sweep-unsent-confirmations": {
+        "task": "petitions.tasks.sweep_unsent_mail",
+        "schedule": SWEEP_INTERVAL_SECONDS,
+        "options": {"expires": 50},
+    },
+    "events-send-due-reminders": {
+        "task": "events.tasks.send_due_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "events-sweep-unsent-mail": {
+        "task": "events.tasks.sweep_unsent_mail",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "events-release-expired-places": {
+        "task": "events.tasks.release_expired_places",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    "events-tally": {"task": "events.tasks.tally_all", "schedule": 10.0, "options": {"expires": 30}},
+    "events-recount": {"task": "events.tasks.recount_all", "schedule": RECOUNT_INTERVAL_SECONDS},
+    "updates-resume-stalled": {
+        "task": "updates.tasks.resume_stalled_updates",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "privacy-anonymise-closed-statements": {
+        "task": "privacy.tasks.anonymise_closed_statements",
+        "schedule": 3600.0,
+        "options": {"expires": 600},
+    },
+    "tally-funds": {"task": "funds.tasks.tally_all", "schedule": 10.0, "options": {"expires": 30}},
+    "outbox-start-senders": {
+        "task": "outbox.tasks.start_senders",
+        "schedule": OUTBOX_SENDER_SECONDS,
+        "options": {"expires": OUTBOX_SENDER_SECONDS},
+    },
+    # Webhooks go through the outbox on their own channel: beat starts a sender for it like for mail.
+    "api-webhook-sender": {
+        "task": "outbox.tasks.send_outbox",
+        "schedule": OUTBOX_SENDER_SECONDS,
+        "kwargs": {"channel": "webhook"},
+        "options": {"expires": OUTBOX_SENDER_SECONDS},
+    },
+    "monitoring-heartbeat": {
+        "task": "monitoring.tasks.heartbeat",
+        "schedule": HEARTBEAT_SECONDS,
+        "options": {"expires": HEARTBEAT_SECONDS},
+    },
 }
-# How long a webhook receiver has to answer a delivery before it is retried later.
-WEBHOOK_TIMEOUT_SECONDS = 5
-# Only for tests and local development: lets webhooks go to http:// and private addresses.
-WEBHOOKS_ALLOW_LOCAL = False
