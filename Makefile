@@ -73,6 +73,11 @@ beat: install
 bench: install-dev
 	$(PY) bench/run.py
 
+# The organisers' API phase alone (bench/api.py): its own database campaign_bench_api and gunicorn.
+.PHONY: bench-api
+bench-api: install-dev
+	$(PY) bench/api.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache
 
