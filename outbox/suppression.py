@@ -57,6 +57,11 @@ def suppressed_reasons(addresses) -> dict[str, str]:
     return {by_hash[digest]: reason for digest, reason in found}
 
 
+def is_suppressed(address: str) -> bool:
+    """For mail still sent outside the outbox's sender (which checks a whole batch at once)."""
+    return bool(address) and Suppression.objects.filter(address_hash=address_hash(address)).exists()
+
+
 def counts() -> dict[str, int]:
     """{reason: how many addresses}, every reason present."""
     found = dict(Suppression.objects.values_list("reason").annotate(n=Count("pk")).order_by())

@@ -8,6 +8,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from outbox import suppression
 from petitions.models import Campaign, Signature, Statement
 from petitions.services import hash_ip, normalize_email
 
@@ -170,6 +171,8 @@ def _still_wanted(delivery: Delivery, campaign: Campaign) -> bool:
         and signature.consent_contact
         and bool(signature.email)
         and not is_unsubscribed(campaign.pk, signature.email_normalized)
+        # The address bounced or complained (reported by the mail provider).
+        and not suppression.is_suppressed(signature.email)
     )
 
 

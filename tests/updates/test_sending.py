@@ -145,6 +145,19 @@ def test_someone_who_unsubscribes_during_the_sending_is_skipped(update, consenti
     assert update.progress_percent == 100
 
 
+def test_an_address_that_bounced_is_skipped(send_now, update, consenting):
+    from outbox.suppression import suppress
+
+    kept, bounced = consenting(), consenting()
+    suppress(bounced.email.upper(), "bounce", esp="Postmark")
+
+    send_now(update)
+
+    assert recipients_of(mail.outbox) == [kept.email]
+    update.refresh_from_db()
+    assert (update.sent_count, update.skipped_count) == (1, 1)
+
+
 def test_the_test_email_goes_to_the_organiser_only(update, consenting):
     consenting()
     services.send_test(update, "alice@example.org")
