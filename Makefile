@@ -60,9 +60,10 @@ web: install
 worker: install
 	$(VENV)/bin/celery -A campaign worker --loglevel INFO
 
-# The outbox senders: Celery tasks on the "outbox" queue, one process per sender (OUTBOX_SENDERS).
+# The outbox senders: Celery tasks on the "outbox" queue, one process per sender (OUTBOX_SENDERS
+# for mail, one for webhooks).
 sender: install
-	$(VENV)/bin/celery -A campaign worker --queues outbox --concurrency 2 --loglevel INFO -n sender@%h
+	$(VENV)/bin/celery -A campaign worker --queues outbox --concurrency 3 --loglevel INFO -n sender@%h
 
 beat: install
 	@mkdir -p var

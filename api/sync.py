@@ -13,7 +13,7 @@ triggers when a migration rebuilds the table.
 from django.db import connections
 
 # Table → the columns whose change is a change of the API resource (bookkeeping such as
-# mails_sent, counted or tallied is left out: it would make every row look modified).
+# mails_requested, counted or tallied is left out: it would make every row look modified).
 WATCHED = {
     "petitions_signature": [
         "status",

@@ -210,7 +210,7 @@ def main() -> int:
             campaign=campaign, slug="sync", title="A million signatures", body="Bench.", status="open"
         )
         say(f"inserting {ROWS:,} confirmed signatures")
-        insert_signatures(statement.pk, ROWS, status="confirmed", mails_sent=1)
+        insert_signatures(statement.pk, ROWS, status="confirmed")
         web = Service(
             "gunicorn",
             [

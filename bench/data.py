@@ -32,12 +32,15 @@ def drop_database(url: str) -> None:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def insert_signatures(statement_id: int, rows: int, *, status: str, mails_sent: int, age_s: int = 0) -> None:
+def insert_signatures(
+    statement_id: int, rows: int, *, status: str, mail_due: bool = False, age_s: int = 0
+) -> None:
     """Insert many signatures in one INSERT ... SELECT generate_series (seconds for a million).
 
     Confirmed ones are stored as already counted, as if the tally had run: a recount then sets the
     total, and no one UPDATE of a million rows floods the WAL while the figures are taken. Fields
-    not named here get their model default, so this keeps working as the model grows.
+    not named here get their model default, so this keeps working as the model grows. With
+    `mail_due`, each also gets its confirmation mail in the outbox, due now.
     """
     from django.db import connection
 
@@ -59,10 +62,8 @@ def insert_signatures(statement_id: int, rows: int, *, status: str, mails_sent: 
         "modified_at": "now() - make_interval(secs => %(age)s + i * 0.01)",
         "counted": "%(status)s = 'confirmed'",
         "mails_requested": "1",
-        "mails_sent": "%(mails_sent)s",
-        "last_mailed_at": "CASE WHEN %(mails_sent)s > 0 THEN now() END",
     }
-    params = {"statement": statement_id, "status": status, "mails_sent": mails_sent, "age": age_s}
+    params = {"statement": statement_id, "status": status, "age": age_s}
     columns, values = [], []
     for model_field in Signature._meta.concrete_fields:
         if model_field.primary_key:
@@ -83,3 +84,26 @@ def insert_signatures(statement_id: int, rows: int, *, status: str, mails_sent: 
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         cursor.execute(f"ANALYZE {Signature._meta.db_table}")
+    if mail_due:
+        _insert_mails(statement_id, seed)
+
+
+def _insert_mails(statement_id: int, seed: str) -> None:
+    """The outbox rows signing would have written for the signatures just inserted (seed)."""
+    from django.db import connection
+
+    from outbox.models import OutboxMessage
+    from petitions.models import Signature
+
+    table = OutboxMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f'INSERT INTO {table} (uuid, kind, channel, "to", ref, context, language, statement_id,'  # noqa: S608
+            " campaign_id, created_at, due_at, status, attempts, last_error, lease_owner)"
+            " SELECT gen_random_uuid(), 'petitions.signature', 'email', s.email, s.id::text, '{}',"
+            " s.language, s.statement_id, st.campaign_id, now(), now(), 'pending', 0, '', ''"
+            f" FROM {Signature._meta.db_table} s JOIN petitions_statement st ON st.id = s.statement_id"
+            " WHERE s.statement_id = %s AND s.email LIKE %s",
+            [statement_id, f"s{seed}-%"],
+        )
+        cursor.execute(f"ANALYZE {table}")

@@ -222,6 +222,8 @@ class MailCounter:
         self.count = 0
         self.duplicates = 0
         self.last_at = 0.0
+        # Wall-clock time each recipient's first message was accepted (for the mail latency).
+        self.accepted_at: dict[str, float] = {}
         self._seen: set[str] = set()
         self._lock = threading.Lock()
 
@@ -229,10 +231,12 @@ class MailCounter:
         with self._lock:
             self.count += 1
             self.last_at = time.monotonic()
+            now = time.time()
             for recipient in envelope.rcpt_tos:
                 if recipient in self._seen:
                     self.duplicates += 1
                 self._seen.add(recipient)
+                self.accepted_at.setdefault(recipient, now)
         return "250 Message accepted for delivery"
 
     def reset(self):

@@ -161,9 +161,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 4
 CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Queueing from a request tries the broker once (max_retries 0): otherwise kombu retries the
-# connection for broker_connection_timeout (4 s) on every request while Redis is down; the sweep
-# re-queues instead.
+# Queueing a task tries the broker once (max_retries 0): otherwise kombu retries the connection
+# for broker_connection_timeout (4 s) while Redis is down. No mail depends on it (see the outbox).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2, "max_retries": 0}
 # Keep the worker's database connection between tasks (the Django fix-up closes it otherwise).
 CELERY_DB_REUSE_MAX = env.int("CELERY_DB_REUSE_MAX", default=1000)
@@ -314,11 +313,6 @@ TALLY_INTERVAL_SECONDS = env.float("TALLY_INTERVAL_SECONDS", default=2.0)
 RECOUNT_INTERVAL_SECONDS = env.float("RECOUNT_INTERVAL_SECONDS", default=24 * 3600.0)
 # In-process mode has no beat: the tally runs right after each confirmation instead.
 TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
-# A confirmation still unsent this long after it was asked for is re-queued by the sweep, which runs
-# every SWEEP_INTERVAL_SECONDS and sends in batches of MAIL_BATCH_SIZE over one SMTP connection.
-SWEEP_MAIL_AFTER_SECONDS = env.int("SWEEP_MAIL_AFTER_SECONDS", default=120)
-SWEEP_INTERVAL_SECONDS = env.float("SWEEP_INTERVAL_SECONDS", default=60.0)
-MAIL_BATCH_SIZE = 50
 # The statement page from the cache (petitions/pagecache.py): anonymous visitors get a copy up to
 # this many seconds old without a database query (the total lags the tally by as much anyway). 0 in
 # DEBUG: edits show at once.
@@ -367,12 +361,10 @@ EVENT_TALLY_LAG_SECONDS = 30
 
 
 # --- Updates to signers, and signers' data rights -------------------------------------------------
-# Updates go out in batches of this many emails, one batch every UPDATES_BATCH_SECONDS (a throttle
-# that keeps within the mail server's and receiving providers' limits): 50 per 10 s is 18,000 an hour.
+# Updates fall due in the outbox this many emails every UPDATES_BATCH_SECONDS (a throttle that keeps
+# within the mail server's and receiving providers' limits): 50 per 10 s is 18,000 an hour.
 UPDATES_BATCH_SIZE = 50
 UPDATES_BATCH_SECONDS = 10.0
-# After a mail server failure the batch chain waits this long before trying again.
-UPDATES_RETRY_SECONDS = 60.0
 # Closed statements have their signers' personal data replaced this many days after closing.
 ANONYMISE_AFTER_DAYS = 183
 # Shown on the privacy page for requests about personal data; nothing is shown if empty.
@@ -399,7 +391,8 @@ OUTBOX_SENDER_SECONDS = env.float("OUTBOX_SENDER_SECONDS", default=60.0)
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.25)
 # A claimed row is the sender's for this long; if the sender dies it becomes claimable again after.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
-OUTBOX_BATCH_SIZE = 100
+# How many due mails a sender claims at a time and sends over one SMTP connection.
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 # Temporary failures are retried after 30 s, 60 s, 120 s, ... at most an hour apart, 10 times.
 OUTBOX_RETRY_SECONDS = 30
 OUTBOX_RETRY_MAX_SECONDS = 3600
@@ -472,18 +465,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 10},
     },
     "recount-signatures": {"task": "petitions.tasks.recount_all", "schedule": RECOUNT_INTERVAL_SECONDS},
-    "sweep-unsent-confirmations": {
-        "task": "petitions.tasks.sweep_unsent_mail",
-        "schedule": SWEEP_INTERVAL_SECONDS,
-        "options": {"expires": 50},
-    },
-    "events-send-due-reminders": {
-        "task": "events.tasks.send_due_reminders",
-        "schedule": 60.0,
-        "options": {"expires": 50},
-    },
-    "events-sweep-unsent-mail": {
-        "task": "events.tasks.sweep_unsent_mail",
+    "events-queue-due-reminders": {
+        "task": "events.tasks.queue_due_reminders",
         "schedule": 60.0,
         "options": {"expires": 50},
     },
@@ -494,11 +477,6 @@ CELERY_BEAT_SCHEDULE = {
     },
     "events-tally": {"task": "events.tasks.tally_all", "schedule": 10.0, "options": {"expires": 30}},
     "events-recount": {"task": "events.tasks.recount_all", "schedule": RECOUNT_INTERVAL_SECONDS},
-    "updates-resume-stalled": {
-        "task": "updates.tasks.resume_stalled_updates",
-        "schedule": 60.0,
-        "options": {"expires": 50},
-    },
     "privacy-anonymise-closed-statements": {
         "task": "privacy.tasks.anonymise_closed_statements",
         "schedule": 3600.0,

@@ -73,7 +73,7 @@ class EventAdmin(admin.ModelAdmin):
 
 @admin.register(Attendee)
 class AttendeeAdmin(admin.ModelAdmin):
-    list_display = ("name", "event", "status", "created_at", "attended_at", "mails_sent")
+    list_display = ("name", "event", "status", "created_at", "attended_at", "mails_requested")
     list_filter = ("status", ("created_at", admin.DateFieldListFilter), "event")
     search_fields = ("name", "email_normalized", "organisation")
     list_select_related = ("event",)
@@ -99,8 +99,6 @@ class AttendeeAdmin(admin.ModelAdmin):
         "ip_hash",
         "user_agent",
         "mails_requested",
-        "mails_sent",
-        "last_mailed_at",
     )
     fields = (
         "uuid",
@@ -125,8 +123,6 @@ class AttendeeAdmin(admin.ModelAdmin):
         "ip_hash",
         "user_agent",
         "mails_requested",
-        "mails_sent",
-        "last_mailed_at",
         "email_normalized",
     )
 
@@ -136,7 +132,7 @@ class AttendeeAdmin(admin.ModelAdmin):
 
 @admin.register(EventChange)
 class EventChangeAdmin(admin.ModelAdmin):
-    list_display = ("event", "created_at", "time_changed", "place_changed", "cancelled", "notices_done_at")
+    list_display = ("event", "created_at", "time_changed", "place_changed", "cancelled")
     list_filter = ("cancelled",)
     readonly_fields = [f.name for f in EventChange._meta.fields]
 

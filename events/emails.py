@@ -1,34 +1,30 @@
-"""Emails to attendees: each is a subject, a text and an HTML template under events/email/."""
+"""Emails to attendees (outbox builders): subject, text and HTML templates under events/email/."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
-from outbox import registry
-from outbox import render as render_email
+import outbox
+from outbox.models import OutboxMessage
 from petitions.emails import absolute
 
 from . import calendar
-from .models import Attendee, EventChange
+from .models import Attendee, Event, EventChange
 from .tokens import make_confirm_token, make_manage_token
 
-# The email with the link that turns a sign-up into a place (sent through the outbox).
+ACTIVE = (Attendee.Status.CONFIRMED, Attendee.Status.WAITLISTED)
+# The email with the link that turns a sign-up into a place.
 CONFIRM_PLACE = "events.confirm_place"
+# "Your place" (or the waitlist, a promotion, a place given up): what is true when it goes.
+ATTENDEE = "events.attendee"
 
 
 def manage_url(attendee: Attendee) -> str:
     return absolute(reverse("events:attendee", args=[make_manage_token(attendee)]))
 
 
-def _message(template: str, to: str, context: dict) -> EmailMultiAlternatives:
-    subject = " ".join(render_to_string(f"events/email/{template}_subject.txt", context).split())
-    text = render_to_string(f"events/email/{template}.txt", context)
-    html = render_to_string(f"events/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    return message
+def _render(template: str, attendee: Attendee, context: dict) -> outbox.Email:
+    return outbox.render(f"events/email/{template}", context, attendee.language)
 
 
 def _context(attendee: Attendee) -> dict:
@@ -50,46 +46,46 @@ def _context(attendee: Attendee) -> dict:
     }
 
 
-def _with_calendar(template: str, attendee: Attendee, context: dict) -> EmailMultiAlternatives:
+def _with_calendar(template: str, attendee: Attendee, context: dict) -> outbox.Email:
     # The Google link goes into the templates, so it is built before they are rendered.
     event = context["event"]
     details = context["manage_url"]
     if context["join_url"]:
         details = f"{context['join_url']}\n\n{details}"
     context["google_calendar_url"] = calendar.google_calendar_url(event, details=details)
-    message = _message(template, attendee.email, context)
+    email = _render(template, attendee, context)
     # A place given up (or an event called off) takes the entry out, without the join link.
     gone = event.is_cancelled or attendee.status == Attendee.Status.CANCELLED
     method = calendar.CANCEL if gone else calendar.REQUEST
     invitation = calendar.invitation(
         event, attendee, method=method, description=details, url=context["manage_url"], attendee_view=not gone
     )
-    message.attach(invitation)
-    return message
+    email.attachments.append(invitation)
+    return email
 
 
-def attendee_message(attendee: Attendee) -> EmailMultiAlternatives:
+def attendee_message(attendee: Attendee) -> outbox.Email:
     """The email for the attendee's current status: a place (or a promotion to one), the waitlist,
     or a place given up (whose calendar entry it removes)."""
     with translation.override(attendee.language or settings.LANGUAGE_CODE):
         context = _context(attendee)
         if attendee.status == Attendee.Status.WAITLISTED:
-            return _message("waitlisted", attendee.email, context)
+            return _render("waitlisted", attendee, context)
         if attendee.status == Attendee.Status.CANCELLED:
             return _with_calendar("cancelled", attendee, context)
         context["promoted"] = attendee.promoted_at is not None
         return _with_calendar("confirmed", attendee, context)
 
 
-def reminder_message(attendee: Attendee, offset_minutes: int) -> EmailMultiAlternatives:
+def reminder_message(attendee: Attendee, offset_minutes: int) -> outbox.Email:
     with translation.override(attendee.language or settings.LANGUAGE_CODE):
         context = _context(attendee)
         context["hours"] = offset_minutes // 60
         context["minutes"] = offset_minutes
-        return _message("reminder", attendee.email, context)
+        return _render("reminder", attendee, context)
 
 
-def change_message(change: EventChange, attendee: Attendee) -> EmailMultiAlternatives:
+def change_message(change: EventChange, attendee: Attendee) -> outbox.Email:
     with translation.override(attendee.language or settings.LANGUAGE_CODE):
         context = _context(attendee)
         context["change"] = change
@@ -97,13 +93,66 @@ def change_message(change: EventChange, attendee: Attendee) -> EmailMultiAlterna
             attendee.event, change.previous_starts_at, change.previous_ends_at, tz=change.previous_time_zone
         )
         if not attendee.has_place:
-            return _message("changed", attendee.email, context)
+            return _render("changed", attendee, context)
         # Calendars update (or, for a cancellation, remove) the entry they already have.
         return _with_calendar("changed", attendee, context)
 
 
-@registry.builder(CONFIRM_PLACE)
-def confirm_place_message(message):
+def _attendee(message, statuses=ACTIVE) -> Attendee | None:
+    return (
+        Attendee.objects.select_related("event__campaign")
+        .filter(pk=message.ref, status__in=statuses)
+        .exclude(email="")
+        .first()
+    )
+
+
+def _was_mailed_a_place(attendee: Attendee) -> bool:
+    return OutboxMessage.objects.filter(
+        kind=ATTENDEE, ref=str(attendee.pk), status=OutboxMessage.Status.SENT
+    ).exists()
+
+
+@outbox.registry.builder(ATTENDEE)
+def build_attendee_mail(message) -> outbox.Email | None:
+    """Their place, a promotion to one, the waitlist, or a place given up: whatever is true when the
+    mail goes. Nothing once the event is over, nor for a place given up before any mail went out
+    (it is in no calendar)."""
+    attendee = _attendee(message, statuses=[*ACTIVE, Attendee.Status.CANCELLED])
+    if attendee is None or attendee.event.is_past:
+        return None
+    if attendee.status == Attendee.Status.CANCELLED and not (
+        attendee.confirmed_at and _was_mailed_a_place(attendee)
+    ):
+        return None
+    return attendee_message(attendee)
+
+
+@outbox.registry.builder("events.reminder")
+def build_reminder(message) -> outbox.Email | None:
+    """Never to someone without a place, never for a cancelled event, never once it has started."""
+    attendee = _attendee(message, statuses=[Attendee.Status.CONFIRMED])
+    if attendee is None:
+        return None
+    event = attendee.event
+    if event.status != Event.Status.SCHEDULED or timezone.now() >= event.starts_at:
+        return None
+    return reminder_message(attendee, int(message.context["offset_minutes"]))
+
+
+@outbox.registry.builder("events.change")
+def build_change_notice(message) -> outbox.Email | None:
+    attendee = _attendee(message)
+    if attendee is None:
+        return None
+    change = EventChange.objects.filter(pk=message.context["change"], event_id=attendee.event_id).first()
+    if change is None:
+        return None
+    return change_message(change, attendee)
+
+
+@outbox.registry.builder(CONFIRM_PLACE)
+def confirm_place_message(message) -> outbox.Email | None:
     """The link to confirm a sign-up, stating what the click does; None once it decides nothing."""
     attendee = Attendee.objects.select_related("event__campaign").filter(pk=message.ref).first()
     if (
@@ -128,4 +177,4 @@ def confirm_place_message(message):
             "place_kept": attendee.reserved_until is not None,
             "hold_minutes": settings.EVENT_PLACE_HOLD_MINUTES,
         }
-        return render_email("events/email/confirm_place", context, attendee.language)
+        return outbox.render("events/email/confirm_place", context, attendee.language)

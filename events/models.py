@@ -287,11 +287,9 @@ class Attendee(models.Model):
     attended_at = models.DateTimeField(null=True, blank=True)
     # Set on every change of status or attendance, so the tally finds the events to recount.
     updated_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Outbox for the "your place" email (confirmation, waitlist or promotion, by current status):
-    # due while mails_sent < mails_requested; repeat sign-ups are capped at MAX_MAILS_PER_ATTENDEE.
+    # How many "your place" mails (confirmation, waitlist or promotion) were asked for; repeat
+    # sign-ups are capped at MAX_MAILS_PER_ATTENDEE. The mails themselves are outbox rows.
     mails_requested = models.PositiveSmallIntegerField(default=1, editable=False)
-    mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
-    last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -304,11 +302,6 @@ class Attendee(models.Model):
             models.Index(
                 fields=["reserved_until"], condition=Q(status="pending"), name="attendee_place_kept"
             ),
-            models.Index(
-                fields=["updated_at"],
-                condition=Q(mails_sent__lt=F("mails_requested")),
-                name="attendee_mail_due",
-            ),
         ]
 
     def __str__(self):
@@ -320,7 +313,7 @@ class Attendee(models.Model):
 
 
 class ReminderSent(models.Model):
-    """One row per attendee and reminder: written in the same transaction as the mail is sent."""
+    """One row per attendee and reminder: written in the transaction that puts the mail in the outbox."""
 
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="reminders")
     offset_minutes = models.PositiveIntegerField()
@@ -351,8 +344,6 @@ class EventChange(models.Model):
     previous_time_zone = models.CharField(max_length=64)
     previous_place = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Set once every attendee has been mailed, so the sweep stops looking at this change.
-    notices_done_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]

@@ -2,39 +2,36 @@
 
 Places are allocated while holding a lock on the event row (SELECT … FOR NO KEY UPDATE), so
 concurrent sign-ups and cancellations are serialised per event and the count of confirmed
-attendees taken under the lock is exact. Every email is sent inside a transaction that holds the
-attendee's row lock and records, in the same transaction, that it was sent: a duplicate task skips
-the locked row, and a crash before the commit rolls the record back so a rerun sends it.
+attendees taken under the lock is exact. Every email is an outbox row written in the transaction
+of the change it announces (outbox.services.enqueue); events/emails.py builds it when it goes.
 """
 
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Greatest
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from campaign import events as campaign_events
-from campaign.queue import enqueue_on_commit
 from moderation import abuse
 from outbox import services as outbox
 from outbox.models import OutboxMessage
+from outbox.services import enqueue_many
 from petitions import revisions
 from petitions.models import Campaign
 from petitions.signup import RequestInfo, hash_ip, normalize_email
 
-from .emails import CONFIRM_PLACE
+from .emails import ACTIVE, ATTENDEE, CONFIRM_PLACE
 from .models import Attendee, ChangeNotice, Event, EventChange, EventRevision, ReminderSent
 from .tokens import InvalidToken, read_confirm_token
 
 log = logging.getLogger(__name__)
-
-ACTIVE = (Attendee.Status.CONFIRMED, Attendee.Status.WAITLISTED)
 
 
 class SignUpsClosed(Exception):
@@ -77,9 +74,9 @@ def _has_room(event: Event, now=None) -> bool:
     return event.capacity is None or _places_held(event, now or timezone.now()) < event.capacity
 
 
-def _one_more_mail():
-    """Make exactly one more "your place" mail due, whatever was already due and not yet sent."""
-    return Greatest(F("mails_requested"), F("mails_sent") + 1)
+def _mail(attendee_id: int, email: str, event: Event) -> None:
+    """Owe the attendee the "your place" mail; one still waiting says the latest (coalesce)."""
+    outbox.enqueue(ATTENDEE, email, ref=attendee_id, campaign_id=event.campaign_id, coalesce=True)
 
 
 def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
@@ -112,7 +109,7 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
         refused = not room and not event.waitlist
         existing = Attendee.objects.filter(event=event, email_normalized=email_normalized).first()
         if existing is not None and existing.status in ACTIVE:
-            _request_another_mail(existing.pk)
+            _request_another_mail(existing, event)
             return SignUpResult(refused=refused)
         if refused:
             return SignUpResult(refused=True)
@@ -211,35 +208,29 @@ def confirm_place(token: str) -> PlaceConfirmation:
             confirmed_at=now if room else None,
             reserved_until=None,
             updated_at=now,
-            mails_requested=_one_more_mail(),
+            mails_requested=F("mails_requested") + 1,
         )
         campaign_events.publish(
             campaign_events.ATTENDEE_REGISTERED, campaign_id=event.campaign_id, ref=attendee.uuid
         )
-        enqueue_on_commit(_task("send_attendee_mail"), attendee.pk)
+        _mail(attendee.pk, attendee.email, event)
         _tally_soon(event.pk)
     attendee.refresh_from_db()
     return PlaceConfirmation(attendee)
 
 
-def _request_another_mail(attendee_id: int) -> None:
+def _request_another_mail(attendee: Attendee, event: Event) -> None:
     requested = Attendee.objects.filter(
-        pk=attendee_id, mails_requested__lt=settings.MAX_MAILS_PER_ATTENDEE
+        pk=attendee.pk, mails_requested__lt=settings.MAX_MAILS_PER_ATTENDEE
     ).update(mails_requested=F("mails_requested") + 1)
     if requested:
-        enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
-
-
-def _task(name: str):
-    from . import tasks
-
-    return getattr(tasks, name)
+        _mail(attendee.pk, attendee.email, event)
 
 
 def _tally_soon(event_id: int) -> None:
     # In-process mode has no beat, so the totals are recounted right after the change instead.
     if settings.TALLY_ON_CONFIRM:
-        enqueue_on_commit(_task("tally_event"), event_id)
+        transaction.on_commit(partial(tally, event_id))
 
 
 def cancel(attendee_id: int) -> bool:
@@ -254,19 +245,20 @@ def cancel(attendee_id: int) -> bool:
     now = timezone.now()
     with transaction.atomic():
         event = _lock(event_id)
-        # Someone mailed a place has it in their calendar: one more mail takes it out. The count is
-        # taken by the UPDATE, after a mail being sent right now (its row locked) is counted.
+        # Someone mailed a place has it in their calendar: one more mail takes it out (the builder
+        # says nothing if no place was ever mailed to them).
         had_place = Attendee.objects.filter(pk=attendee_id, status=Attendee.Status.CONFIRMED).exists()
         cancelled = Attendee.objects.filter(pk=attendee_id, status__in=ACTIVE).update(
             status=Attendee.Status.CANCELLED,
             cancelled_at=now,
             updated_at=now,
-            **({"mails_requested": _one_more_mail()} if had_place else {}),
+            **({"mails_requested": F("mails_requested") + 1} if had_place else {}),
         )
         if not cancelled:
             return False
         if had_place:
-            enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
+            email = Attendee.objects.filter(pk=attendee_id).values_list("email", flat=True).get()
+            _mail(attendee_id, email, event)
         attendee_uuid = Attendee.objects.filter(pk=attendee_id).values_list("uuid", flat=True).get()
         campaign_events.publish(
             campaign_events.ATTENDEE_CANCELLED, campaign_id=event.campaign_id, ref=attendee_uuid
@@ -310,17 +302,17 @@ def fill_places(event: Event) -> list[int]:
         waiting = waiting[:free]
     now = timezone.now()
     promoted = []
-    for attendee_id in list(waiting.values_list("pk", flat=True)):
+    for attendee_id, email in list(waiting.values_list("pk", "email")):
         updated = Attendee.objects.filter(pk=attendee_id, status=Attendee.Status.WAITLISTED).update(
             status=Attendee.Status.CONFIRMED,
             confirmed_at=now,
             promoted_at=now,
             updated_at=now,
-            mails_requested=_one_more_mail(),
+            mails_requested=F("mails_requested") + 1,
         )
         if updated:
             promoted.append(attendee_id)
-            enqueue_on_commit(_task("send_attendee_mail"), attendee_id)
+            _mail(attendee_id, email, event)
     if promoted:
         log.info("promoted %d from the waitlist of event %s", len(promoted), event.pk)
     return promoted
@@ -339,50 +331,6 @@ def mark_attended(attendee_id: int, attended: bool = True) -> bool:
     return bool(changed)
 
 
-# --- Mail ----------------------------------------------------------------------------------------
-
-
-def send_attendee_mail(attendee_id: int) -> bool:
-    """Send the "your place" email that is due for this attendee, if any. Safe to run twice.
-
-    What it says follows the attendee's status when it is sent: a place (with the calendar file and
-    the join link), a place freed up from the waitlist, a place on the waitlist, or a place given
-    up (with the calendar file that cancels the entry).
-    """
-    from .emails import attendee_message
-
-    with transaction.atomic():
-        attendee = (
-            Attendee.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event__campaign")
-            .filter(pk=attendee_id, mails_sent__lt=F("mails_requested"))
-            .first()
-        )
-        if attendee is None:
-            return False
-        # A place given up before any mail went out is in no calendar: nothing to say.
-        cancelled = attendee.status == Attendee.Status.CANCELLED
-        if (cancelled and not (attendee.confirmed_at and attendee.mails_sent)) or attendee.event.is_past:
-            # Nothing worth saying any more: clear the outbox so the sweep stops finding it.
-            Attendee.objects.filter(pk=attendee.pk).update(mails_sent=F("mails_requested"))
-            return False
-        attendee_message(attendee).send()
-        Attendee.objects.filter(pk=attendee.pk).update(
-            mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
-        )
-    return True
-
-
-def due_mail_ids(older_than_seconds: int = 120, limit: int = 5000) -> list[int]:
-    """Attendees whose email is due but was not sent a while after it was asked for."""
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        Attendee.objects.filter(mails_sent__lt=F("mails_requested"), updated_at__lt=cutoff)
-        .order_by("updated_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-
-
 # --- Reminders -----------------------------------------------------------------------------------
 
 
@@ -390,21 +338,19 @@ def _due_offsets(event: Event, now) -> list[int]:
     return [o for o in event.sorted_reminder_offsets if event.starts_at - timedelta(minutes=o) <= now]
 
 
-def send_reminder(attendee_id: int, offset_minutes: int) -> bool:
-    """Send one reminder to one attendee, exactly once. Returns whether it was sent now.
+def queue_reminder(attendee_id: int, offset_minutes: int) -> bool:
+    """Put one reminder to one attendee in the outbox, exactly once. Returns whether it was queued now.
 
-    The ReminderSent row is inserted and the mail sent while the attendee's row is locked, and both
-    commit together. A concurrent run skips the locked attendee; a crash or SMTP failure before the
-    commit rolls the row back, so the next run sends it. Never to someone without a place, never
-    for a cancelled event, never once it has started.
+    The ReminderSent row and the outbox row are written in one transaction while the attendee's row
+    is locked: a concurrent run skips the locked attendee, and the unique ReminderSent row stops a
+    later one. Never to someone without a place, never for a cancelled event, never once it has
+    started (and the builder checks all that again when the mail goes).
     """
-    from .emails import reminder_message
-
     now = timezone.now()
     with transaction.atomic():
         attendee = (
             Attendee.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event__campaign")
+            .select_related("event")
             .filter(pk=attendee_id, status=Attendee.Status.CONFIRMED)
             .first()
         )
@@ -436,19 +382,25 @@ def send_reminder(attendee_id: int, offset_minutes: int) -> bool:
             ],
             ignore_conflicts=True,
         )
-        reminder_message(attendee, offset_minutes).send()
+        outbox.enqueue(
+            "events.reminder",
+            attendee.email,
+            ref=attendee.pk,
+            context={"offset_minutes": offset_minutes},
+            campaign_id=event.campaign_id,
+        )
     return True
 
 
-def send_due_reminders(limit: int = 1000) -> int:
-    """Send every reminder that is due now; return how many were sent. Safe to run concurrently.
+def queue_due_reminders(limit: int = 1000) -> int:
+    """Queue every reminder that is due now; return how many were queued. Safe to run concurrently.
 
-    For each event the reminder sent is the latest one due (the 1-hour one rather than both, if the
-    24-hour one was missed). Anything left over (limit, a crash) is picked up by the next run.
+    For each event the reminder queued is the latest one due (the 1-hour one rather than both, if
+    the 24-hour one was missed). Anything left over (limit, a crash) is picked up by the next run.
     """
     now = timezone.now()
     horizon = now + timedelta(days=settings.EVENT_REMINDER_MAX_DAYS)
-    sent = 0
+    queued = 0
     events = Event.objects.filter(status=Event.Status.SCHEDULED, starts_at__gt=now, starts_at__lte=horizon)
     for event in events.only("pk", "starts_at", "reminder_offsets"):
         due = _due_offsets(event, now)
@@ -460,13 +412,13 @@ def send_due_reminders(limit: int = 1000) -> int:
             Attendee.objects.filter(event=event, status=Attendee.Status.CONFIRMED, confirmed_at__lte=due_at)
             .exclude(Exists(ReminderSent.objects.filter(attendee=OuterRef("pk"), offset_minutes__lte=offset)))
             .order_by("pk")
-            .values_list("pk", flat=True)[: limit - sent]
+            .values_list("pk", flat=True)[: limit - queued]
         )
         for attendee_id in list(ids):
-            sent += send_reminder(attendee_id, offset)
-        if sent >= limit:
+            queued += queue_reminder(attendee_id, offset)
+        if queued >= limit:
             break
-    return sent
+    return queued
 
 
 # --- Changes by organisers -------------------------------------------------------------------------
@@ -540,6 +492,10 @@ def cancel_event(event: Event) -> EventChange | None:
 
 
 def _record_change(previous: Event, **what) -> EventChange:
+    """Record the change and, in the same transaction, a notice to everyone signed up before it.
+
+    The caller holds the event lock, so nobody signs up or cancels meanwhile.
+    """
     change = EventChange.objects.create(
         event_id=previous.pk,
         previous_starts_at=previous.starts_at,
@@ -548,58 +504,21 @@ def _record_change(previous: Event, **what) -> EventChange:
         previous_place=previous.place_text,
         **what,
     )
-    enqueue_on_commit(_task("send_change_notices"), change.pk)
-    return change
-
-
-def _change_recipients(change: EventChange):
-    return (
-        Attendee.objects.filter(event_id=change.event_id, status__in=ACTIVE, created_at__lt=change.created_at)
-        .exclude(Exists(ChangeNotice.objects.filter(change=change, attendee=OuterRef("pk"))))
+    recipients = list(
+        Attendee.objects.filter(event_id=previous.pk, status__in=ACTIVE)
+        .exclude(email="")
         .order_by("pk")
+        .values_list("pk", "email")
     )
-
-
-def send_change_notice(change: EventChange, attendee_id: int) -> bool:
-    """Tell one attendee about one change, exactly once (same locking as send_reminder)."""
-    from .emails import change_message
-
-    with transaction.atomic():
-        attendee = (
-            Attendee.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("event__campaign")
-            .filter(pk=attendee_id, status__in=ACTIVE)
-            .first()
-        )
-        if attendee is None or ChangeNotice.objects.filter(change=change, attendee=attendee).exists():
-            return False
-        try:
-            with transaction.atomic():
-                ChangeNotice.objects.create(change=change, attendee=attendee)
-        except IntegrityError:
-            return False
-        change_message(change, attendee).send()
-    return True
-
-
-def send_change_notices(change_id: int, limit: int = 1000) -> int:
-    """Mail every attendee about a change who has not been told yet; return how many were mailed."""
-    change = EventChange.objects.select_related("event").filter(pk=change_id, notices_done_at=None).first()
-    if change is None:
-        return 0
-    sent = 0
-    for attendee_id in list(_change_recipients(change).values_list("pk", flat=True)[:limit]):
-        sent += send_change_notice(change, attendee_id)
-    if not _change_recipients(change).exists():
-        EventChange.objects.filter(pk=change.pk).update(notices_done_at=timezone.now())
-    return sent
-
-
-def pending_change_ids(older_than_seconds: int = 60) -> list[int]:
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        EventChange.objects.filter(notices_done_at=None, created_at__lt=cutoff).values_list("pk", flat=True)
+    ChangeNotice.objects.bulk_create([ChangeNotice(change=change, attendee_id=pk) for pk, _ in recipients])
+    enqueue_many(
+        "events.change",
+        (
+            {"to": email, "ref": pk, "context": {"change": change.pk}, "campaign_id": previous.campaign_id}
+            for pk, email in recipients
+        ),
     )
+    return change
 
 
 # --- Totals ----------------------------------------------------------------------------------------

@@ -18,7 +18,6 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign import events
-from campaign.queue import enqueue_on_commit
 from moderation.models import AuditEntry
 from moderation.services import audit
 
@@ -131,9 +130,7 @@ def _jsonable(value):
 def _queue_tally(fund_id: int) -> None:
     # With a real beat the periodic tally picks the change up; in-process mode has no beat.
     if settings.TALLY_ON_CONFIRM:
-        from .tasks import tally_fund
-
-        enqueue_on_commit(tally_fund, fund_id)
+        transaction.on_commit(functools.partial(tally, fund_id))
 
 
 def record_donation(fund: Fund, actor, **data) -> Donation:

@@ -4,6 +4,8 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.urls import reverse
 
+from outbox.services import enqueue
+
 from . import site
 from .models import Invitation
 
@@ -28,32 +30,31 @@ def forget_invitation(request) -> None:
 
 class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """Render account emails (verification, password reset) in the request, send them from a worker.
+        """Render account emails (verification, password reset) in the request; the outbox sends them.
 
-        The message is rendered here because its context (request, site, keys) is not serialisable;
-        the worker only delivers it, with retries around SMTP.
+        The message is rendered here because its context (request, site, keys) is not serialisable.
+        The outbox row is in PostgreSQL, so the mail survives Redis being down.
         """
         from allauth.core import context as allauth_context
 
-        from campaign.queue import enqueue_on_commit
-
-        from .tasks import send_account_email
-
         ctx = site.account_mail_context({"email": email, "request": allauth_context.request, **context})
         message = self.render_mail(template_prefix, email, ctx)
-        html = next(
-            (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
-        )
-        enqueue_on_commit(
-            send_account_email,
-            {
+        html = next((body for body, mimetype in message.alternatives if mimetype == "text/html"), "")
+        if message.content_subtype == "html":
+            html, text = message.body, ""
+        else:
+            text = message.body
+        # The outbox gives every mail its own Message-ID; other headers allauth set are kept.
+        extra = {k: v for k, v in message.extra_headers.items() if k.lower() != "message-id"}
+        enqueue(
+            "organisers.account",
+            email,
+            context={
                 "subject": message.subject,
-                "body": message.body,
+                "text": text,
                 "html": html,
-                "content_subtype": message.content_subtype,
                 "from_email": message.from_email,
-                "to": list(message.to),
-                "headers": dict(message.extra_headers),
+                "headers": extra,
             },
         )
 

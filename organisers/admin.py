@@ -41,12 +41,11 @@ class InvitationAdmin(admin.ModelAdmin):
         "invited_by",
         "created_at",
         "expires_at",
-        "sent_at",
         "used_at",
     )
     list_filter = ("role", "campaign")
     search_fields = ("email", "campaign__title")
-    readonly_fields = ("uuid", "invited_by", "created_at", "sent_at", "used_at", "used_by")
+    readonly_fields = ("uuid", "invited_by", "created_at", "used_at", "used_by")
 
     def has_add_permission(self, request):
         return False

@@ -1,12 +1,14 @@
-"""Emails to organisers: each is a subject, a text and an HTML template."""
+"""Emails to organisers (outbox builders): invitations, and allauth's account emails."""
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+import outbox
 
-def invitation_message(invitation) -> EmailMultiAlternatives:
+from .models import Invitation
+
+
+def invitation_message(invitation: Invitation) -> outbox.Email:
     context = {
         "invitation": invitation,
         "campaign": invitation.campaign,
@@ -14,9 +16,28 @@ def invitation_message(invitation) -> EmailMultiAlternatives:
         "accept_url": settings.SITE_URL + reverse("organisers:accept_invitation", args=[invitation.uuid]),
         "expires_at": invitation.expires_at,
     }
-    subject = " ".join(render_to_string("organisers/email/invitation_subject.txt", context).split())
-    text = render_to_string("organisers/email/invitation.txt", context)
-    html = render_to_string("organisers/email/invitation.html", context)
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [invitation.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return outbox.render("organisers/email/invitation", context, "")
+
+
+@outbox.registry.builder("organisers.invitation")
+def build_invitation(message) -> outbox.Email | None:
+    """Nothing for an invitation used or expired before its mail went."""
+    invitation = Invitation.objects.usable().select_related("campaign", "invited_by").filter(pk=message.ref)
+    invitation = invitation.first()
+    return None if invitation is None else invitation_message(invitation)
+
+
+@outbox.registry.builder("organisers.account")
+def build_account_email(message) -> outbox.Email:
+    """An allauth email (verification, password reset), rendered by the adapter in the request.
+
+    Its context (the request, keys) cannot be stored, so the outbox row holds the rendered parts.
+    """
+    parts = message.context
+    return outbox.Email(
+        subject=parts["subject"],
+        text=parts["text"],
+        html=parts.get("html") or "",
+        from_email=parts.get("from_email") or "",
+        headers=parts.get("headers") or {},
+    )

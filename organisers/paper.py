@@ -4,18 +4,18 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
-from campaign.queue import enqueue_on_commit
+from petitions import services as petitions_services
 from petitions.models import Signature, Statement
 from petitions.services import normalize_email
 
@@ -381,11 +381,9 @@ def import_csv(statement: Statement, raw: bytes, upload: PaperUpload) -> PaperRe
                     statement=statement,
                     email_normalized__in=emails[start : start + 1000],
                     status__in=UNCONFIRMED,
-                ).update(status=Signature.Status.SUPERSEDED, mails_requested=F("mails_sent"))
+                ).update(status=Signature.Status.SUPERSEDED)
             if settings.TALLY_ON_CONFIRM:
-                from petitions.tasks import tally_statement
-
-                enqueue_on_commit(tally_statement, statement.pk)
+                transaction.on_commit(partial(petitions_services.tally, statement.pk))
     except IntegrityError:
         report.file_errors.append(
             _("Someone signed online while you uploaded. Please upload the file again.")

@@ -9,8 +9,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.text import slugify
 
-from campaign.queue import enqueue_on_commit
 from campaign.slugs import free_slug
+from outbox.services import enqueue
 from petitions import revisions
 from petitions.models import Campaign, Statement, StatementRevision
 
@@ -57,17 +57,16 @@ def verified_emails(user) -> set[str]:
 
 
 def invite(campaign: Campaign, email: str, role: str, invited_by) -> Invitation:
-    """Create an invitation and queue its email (sent by the worker once this transaction commits)."""
-    from .tasks import send_invitation
-
-    invitation = Invitation.objects.create(
-        campaign=campaign,
-        email=email.strip(),
-        role=role,
-        invited_by=invited_by,
-        expires_at=timezone.now() + timedelta(days=settings.ORGANISER_INVITATION_DAYS),
-    )
-    enqueue_on_commit(send_invitation, invitation.pk)
+    """Create an invitation and its email in the outbox, in one transaction."""
+    with transaction.atomic():
+        invitation = Invitation.objects.create(
+            campaign=campaign,
+            email=email.strip(),
+            role=role,
+            invited_by=invited_by,
+            expires_at=timezone.now() + timedelta(days=settings.ORGANISER_INVITATION_DAYS),
+        )
+        enqueue("organisers.invitation", invitation.email, ref=invitation.pk, campaign_id=campaign.pk)
     return invitation
 
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from campaign.http import see_other
-from outbox import services as outbox_services
+from outbox.services import statement_mail_stats
 from petitions import revisions
 from petitions.models import Signature, Statement
 from petitions.text import render_markdown
@@ -34,6 +34,15 @@ def _statement(membership, statement_slug) -> Statement:
 
 def _today_start():
     return datetime.combine(timezone.now().astimezone(UTC).date(), time.min, tzinfo=UTC)
+
+
+def _with_mail(statements) -> list[Statement]:
+    """The statements, each with `mail`: its mails due, sent, failed and the oldest unsent (outbox)."""
+    statements = list(statements)
+    stats = statement_mail_stats([s.pk for s in statements])
+    for statement in statements:
+        statement.mail = stats[statement.pk]
+    return statements
 
 
 def _with_totals(statements):
@@ -60,7 +69,7 @@ def home(request):
     )
     campaigns = []
     for membership in memberships:
-        statements = _with_totals(membership.campaign.statements.order_by("created_at"))
+        statements = _with_mail(_with_totals(membership.campaign.statements.order_by("created_at")))
         campaigns.append((membership, statements))
     return render(request, "organisers/home.html", {"campaigns": campaigns})
 
@@ -72,7 +81,7 @@ def campaign(request, membership):
     context = {
         "membership": membership,
         "campaign": campaign,
-        "statements": _with_totals(campaign.statements.order_by("created_at")),
+        "statements": _with_mail(_with_totals(campaign.statements.order_by("created_at"))),
         "members": campaign.memberships.select_related("user").order_by("role", "user__email"),
     }
     if membership.is_owner:
@@ -217,6 +226,7 @@ def statement(request, membership, statement_slug):
         "campaign": membership.campaign,
         "statement": statement,
         "totals": totals,
+        "mail": statement_mail_stats([statement.pk])[statement.pk],
         "chart": _chart(series),
         "by_country": by_country,
         "individuals": by_kind.get(Signature.Kind.INDIVIDUAL, 0),
@@ -225,7 +235,6 @@ def statement(request, membership, statement_slug):
         "pending_revision": revisions.pending(statement.revisions),
         "export_form": ExportForm(),
         "paper_imports": statement.paper_imports.select_related("uploaded_by")[:10],
-        "mail": outbox_services.statement_mail_stats([statement.pk]).get(statement.pk),
     }
     return render(request, "organisers/statement.html", context)
 

@@ -21,7 +21,8 @@ class Email:
     subject: str
     text: str
     html: str = ""
-    attachments: list[Attachment] = field(default_factory=list)
+    # Attachment, or an email.message.MIMEPart made ready (calendar invitations).
+    attachments: list = field(default_factory=list)
     # For mail a signer may stop (updates): the one-click unsubscribe link (RFC 8058).
     unsubscribe_url: str = ""
     # Overrides the row's address (account emails name their own From/To); rarely needed.

@@ -18,7 +18,8 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import Error as DatabaseError
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -127,13 +128,16 @@ def mark_sent(row: OutboxMessage) -> None:
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit = off")
-                OutboxMessage.objects.filter(pk=row.pk).update(
+                # The lease owner stays on a sent row: which sender sent it.
+                marked = OutboxMessage.objects.filter(pk=row.pk, status=OutboxMessage.Status.PENDING).update(
                     status=OutboxMessage.Status.SENT,
                     sent_at=timezone.now(),
-                    lease_owner="",
                     lease_expires_at=None,
                     last_error="",
                 )
+                hook = registry.sent_hook(row.kind)
+                if marked and hook is not None:
+                    hook(row)
             return
         except DatabaseError:
             if time.monotonic() > deadline:
@@ -144,9 +148,13 @@ def mark_sent(row: OutboxMessage) -> None:
 
 
 def _finish(row: OutboxMessage, status: str, *, error: str = "") -> None:
-    OutboxMessage.objects.filter(pk=row.pk).update(
-        status=status, last_error=error[:2000], lease_owner="", lease_expires_at=None
-    )
+    with transaction.atomic():
+        finished = OutboxMessage.objects.filter(pk=row.pk, status=OutboxMessage.Status.PENDING).update(
+            status=status, last_error=error[:2000], lease_owner="", lease_expires_at=None
+        )
+        hook = registry.dropped_hook(row.kind)
+        if finished and status == OutboxMessage.Status.DROPPED and hook is not None:
+            hook(row)
 
 
 def retry_later(row: OutboxMessage, error: str) -> None:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import mail
 
 from . import headers
+from .mail import Attachment
 
 
 class PermanentFailure(Exception):
@@ -49,7 +50,10 @@ def django_message(message, email) -> mail.EmailMultiAlternatives:
     if email.html:
         result.attach_alternative(email.html, "text/html")
     for attachment in email.attachments:
-        result.attach(attachment.filename, attachment.content, attachment.mimetype)
+        if isinstance(attachment, Attachment):
+            result.attach(attachment.filename, attachment.content, attachment.mimetype)
+        else:  # a ready MIME part (a calendar invitation names its method in its Content-Type)
+            result.attach(attachment)
     return result
 
 

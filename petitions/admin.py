@@ -158,8 +158,6 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
         "user_agent",
         "counted",
         "mails_requested",
-        "mails_sent",
-        "last_mailed_at",
     )
     fields = (
         "uuid",
@@ -191,8 +189,6 @@ class SignatureAdmin(SignatureActions, admin.ModelAdmin):
         "user_agent",
         "counted",
         "mails_requested",
-        "mails_sent",
-        "last_mailed_at",
         "email_normalized",
         "email_domain",
     )

@@ -352,10 +352,9 @@ class Signature(models.Model):
     confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by the tally once this confirmation is in statement.signature_count.
     counted = models.BooleanField(default=False, editable=False)
-    # Outbox: a mail is due while mails_sent < mails_requested (capped per signature).
+    # How many mails this signature asked for (its confirmation and repeats), capped at
+    # MAX_MAILS_PER_SIGNATURE; the mails themselves are outbox rows.
     mails_requested = models.PositiveSmallIntegerField(default=1, editable=False)
-    mails_sent = models.PositiveSmallIntegerField(default=0, editable=False)
-    last_mailed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -375,11 +374,6 @@ class Signature(models.Model):
                 fields=["statement"],
                 condition=Q(status="confirmed", counted=False),
                 name="signature_uncounted",
-            ),
-            models.Index(
-                fields=["created_at"],
-                condition=Q(mails_sent__lt=models.F("mails_requested")),
-                name="signature_mail_due",
             ),
             models.Index(fields=["statement", "status", "created_at"]),
             models.Index(fields=["statement", "email_normalized"], name="signature_address"),

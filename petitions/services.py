@@ -3,12 +3,11 @@
 import hashlib
 import hmac
 import logging
-import time
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
-from django.core import mail
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, F, Sum, Value, When
 from django.db.models.functions import Greatest, Least
 from django.utils import timezone, translation
@@ -16,8 +15,8 @@ from django.utils.translation import gettext
 
 from campaign import events
 from campaign.addresses import canonical_email
-from campaign.queue import enqueue_on_commit
 from moderation import abuse
+from outbox.services import enqueue
 
 from .models import Signature, Statement
 from .tokens import InvalidToken, read_confirm_token
@@ -59,7 +58,9 @@ class RequestInfo:
 
 
 def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | None:
-    """Store this submission as its own signature, with its own choices, and queue its email.
+    """Store this submission as its own signature, with its own choices, and its email in the outbox.
+
+    One transaction: the signature and its outbox row commit together, and nothing else is queued.
 
     Every submission gets its own row and its own link, so a click confirms exactly the choices
     the mail it came in states (see confirm()). The mailbox owner is always mailed, whatever an
@@ -133,14 +134,24 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
             mails_requested=1 if mail else 0,
         )
         if mail:
-            enqueue_on_commit(_send_task(), signature.pk)
+            _mail(signature.pk, signature.email, signature.language, statement)
         if offline:
             events.publish(events.SIGNATURE_CONFIRMED, campaign_id=statement.campaign_id, ref=signature.uuid)
         if offline and settings.TALLY_ON_CONFIRM:
-            from .tasks import tally_statement
-
-            enqueue_on_commit(tally_statement, statement.pk)
+            transaction.on_commit(partial(tally, statement.pk))
     return signature
+
+
+def _mail(signature_id: int, email: str, language: str, statement: Statement) -> None:
+    """Owe the signer the mail for their submission (petitions.emails says what it says)."""
+    enqueue(
+        "petitions.signature",
+        email,
+        ref=signature_id,
+        language=language,
+        statement_id=statement.pk,
+        campaign_id=statement.campaign_id,
+    )
 
 
 def _lock_address(statement_id: int, email_normalized: str) -> None:
@@ -169,102 +180,6 @@ MAILABLE = (Signature.Status.PENDING, Signature.Status.HELD)
 UNCONFIRMED = MAILABLE
 # A withdrawn signature is gone for good; a confirmed one cannot take its own place.
 NOT_REPLACING = (Signature.Status.CONFIRMED, Signature.Status.WITHDRAWN)
-
-
-def _send_task():
-    from .tasks import send_signature_mail
-
-    return send_signature_mail
-
-
-def send_signature_mail(signature_id: int, mailer=None) -> bool:
-    """Send the mail that is due for this signature, if any. Safe to run twice or concurrently.
-
-    The row stays locked while the message goes to the SMTP server and is marked sent in the same
-    transaction: a duplicate task skips it, and an SMTP failure rolls back so a retry sends it.
-    `mailer` is an open mail connection to reuse (see send_signature_mails); without one the
-    message opens its own.
-    """
-    from .emails import signature_message
-
-    sent = False
-    try:
-        with transaction.atomic():
-            signature = (
-                Signature.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("statement__campaign")
-                .filter(pk=signature_id, mails_sent__lt=F("mails_requested"), status__in=MAILABLE)
-                .first()
-            )
-            if signature is None:
-                return False
-            if not signature.statement.is_open:
-                # No confirmation for a closed statement: the mail is no longer due (nor swept again).
-                Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
-                return False
-            message = signature_message(signature)
-            if message is None:
-                Signature.objects.filter(pk=signature.pk).update(mails_requested=F("mails_sent"))
-                return False
-            if mailer is None:
-                message.send()
-            else:
-                mailer.send_messages([message])
-            sent = True
-            Signature.objects.filter(pk=signature.pk).update(
-                mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
-            )
-    except DatabaseError:
-        if not sent:
-            raise
-        _record_mailed_when_database_is_back(signature_id)
-    return True
-
-
-def send_signature_mails(signature_ids: list[int]) -> int:
-    """Send the mails due for these signatures over one mail connection; return how many were sent.
-
-    Each signature is handled exactly as send_signature_mail does it (its own locked transaction,
-    marked sent before the lock is released), so a batch, a single task and a second batch holding
-    the same ids never send one mail twice. Only the SMTP session is shared. An SMTP error stops
-    the batch: what was sent is recorded, and a retry of the same ids sends only the rest.
-    """
-    sent = 0
-    with mail.mailers.default as mailer:
-        for signature_id in signature_ids:
-            sent += send_signature_mail(signature_id, mailer=mailer)
-    return sent
-
-
-def _record_mailed_when_database_is_back(signature_id: int, wait_seconds: float = 60) -> None:
-    """Mark as sent a mail the SMTP server accepted just before the database went away (a restart).
-
-    Its transaction is lost, so without this the sweep would send the mail a second time.
-    """
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        connection.close()  # the broken one: the next query connects again
-        try:
-            Signature.objects.filter(pk=signature_id, mails_sent__lt=F("mails_requested")).update(
-                mails_sent=F("mails_sent") + 1, last_mailed_at=timezone.now()
-            )
-            return
-        except DatabaseError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.5)
-
-
-def due_mail_ids(older_than_seconds: int = 120, limit: int = 5000) -> list[int]:
-    """Signatures whose mail is due but was not sent a while after it was asked for."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    return list(
-        Signature.objects.filter(
-            mails_sent__lt=F("mails_requested"), created_at__lt=cutoff, status__in=MAILABLE
-        )
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
-    )
 
 
 @dataclass
@@ -330,9 +245,7 @@ def confirm(token: str) -> Confirmation:
                 events.SIGNATURE_CONFIRMED, campaign_id=signature.statement.campaign_id, ref=signature.uuid
             )
             if settings.TALLY_ON_CONFIRM:
-                from .tasks import tally_statement
-
-                enqueue_on_commit(tally_statement, signature.statement_id)
+                transaction.on_commit(partial(tally, signature.statement_id))
     signature.refresh_from_db()
     return Confirmation(signature, newly_confirmed=bool(updated))
 
@@ -369,7 +282,7 @@ def _supersede_others(signature: Signature) -> int:
             status__in=UNCONFIRMED,
         )
         .exclude(pk=signature.pk)
-        .update(status=Signature.Status.SUPERSEDED, mails_requested=F("mails_sent"))
+        .update(status=Signature.Status.SUPERSEDED)
     )
 
 
@@ -450,15 +363,17 @@ def recount(statement_id: int) -> int:
         statement = Statement.objects.select_for_update(no_key=True).filter(pk=statement_id).first()
         if statement is None:
             return 0
-        Signature.objects.filter(
-            statement_id=statement_id, status=Signature.Status.CONFIRMED, counted=False
-        ).update(counted=True)
-        # Count exactly what is marked: confirmations committed since the UPDATE stay for tally().
-        truth = Signature.objects.filter(
+        # What the total should already say (the lock keeps tally() and exclusions out meanwhile),
+        # then what nobody had counted yet: only a difference in the first is a correction.
+        already = Signature.objects.filter(
             statement_id=statement_id, status=Signature.Status.CONFIRMED, counted=True
         ).count()
+        newly = Signature.objects.filter(
+            statement_id=statement_id, status=Signature.Status.CONFIRMED, counted=False
+        ).update(counted=True)
+        truth = already + newly
         Statement.objects.filter(pk=statement_id).update(signature_count=truth, counted_at=timezone.now())
-    correction = truth - statement.signature_count
+    correction = already - statement.signature_count
     if correction:
         log.warning("recount corrected statement %s by %+d", statement_id, correction)
     return correction
@@ -537,19 +452,29 @@ def restore(signature_ids: list[int]) -> dict[int, int]:
                 status=Signature.Status.CONFIRMED, counted=True, hold_reason=""
             )
             added[signature.statement_id] = added.get(signature.statement_id, 0) + 1
-        unconfirmed_ids = list(rows.filter(confirmed_at__isnull=True).values_list("pk", flat=True))
-        Signature.objects.filter(pk__in=unconfirmed_ids).update(
+        unconfirmed = rows.filter(confirmed_at__isnull=True)
+        to_mail = list(
+            unconfirmed.filter(mails_requested__lt=settings.MAX_MAILS_PER_SIGNATURE).values_list(
+                "pk", "email", "language", "statement"
+            )
+        )
+        unconfirmed.update(
             status=Signature.Status.PENDING,
             hold_reason="",
-            mails_requested=Least(F("mails_sent") + 1, Value(settings.MAX_MAILS_PER_SIGNATURE)),
+            mails_requested=Least(F("mails_requested") + 1, Value(settings.MAX_MAILS_PER_SIGNATURE)),
         )
         for statement_id, n in added.items():
             Statement.objects.filter(pk=statement_id).update(
                 signature_count=F("signature_count") + n, counted_at=timezone.now()
             )
-        for signature_id in unconfirmed_ids:
-            enqueue_on_commit(_send_task(), signature_id)
+        _mail_each(to_mail)
     return added
+
+
+def _mail_each(rows) -> None:
+    statements = Statement.objects.in_bulk({statement_id for *_, statement_id in rows})
+    for signature_id, email, language, statement_id in rows:
+        _mail(signature_id, email, language, statements[statement_id])
 
 
 def request_confirmation_mail(signature_ids: list[int]) -> list[int]:
@@ -558,16 +483,16 @@ def request_confirmation_mail(signature_ids: list[int]) -> list[int]:
     Returns the ids that were queued; the others had reached the limit or are not pending.
     """
     with transaction.atomic():
-        ids = list(
-            Signature.objects.filter(
+        rows = list(
+            Signature.objects.select_for_update()
+            .filter(
                 pk__in=signature_ids,
                 status=Signature.Status.PENDING,
                 mails_requested__lt=settings.MAX_MAILS_PER_SIGNATURE,
-            ).values_list("pk", flat=True)
+            )
+            .values_list("pk", "email", "language", "statement")
         )
-        Signature.objects.filter(pk__in=ids, mails_requested__lt=settings.MAX_MAILS_PER_SIGNATURE).update(
-            mails_requested=F("mails_requested") + 1
-        )
-        for signature_id in ids:
-            enqueue_on_commit(_send_task(), signature_id)
+        ids = [row[0] for row in rows]
+        Signature.objects.filter(pk__in=ids).update(mails_requested=F("mails_requested") + 1)
+        _mail_each(rows)
     return ids

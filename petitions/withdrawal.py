@@ -41,8 +41,6 @@ def anonymised_values() -> dict:
         "ip_hash": "",
         "user_agent": "",
         "referrer": "",
-        # Nothing more will be mailed to an address that is gone.
-        "mails_requested": F("mails_sent"),
     }
 
 

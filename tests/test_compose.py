@@ -344,7 +344,7 @@ print(json.dumps({
     assert loaded["wsgi"] is True
     assert loaded["celery_main"] == "campaign"
     assert set(loaded["beat_tasks"]) <= set(loaded["registered"])
-    assert "petitions.tasks.send_signature_mail" in loaded["registered"]
+    assert "outbox.tasks.send_outbox" in loaded["registered"]
     assert loaded["debug"] is False
     assert loaded["ssl_redirect"] is False
     assert loaded["eager"] is False

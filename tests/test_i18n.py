@@ -107,10 +107,10 @@ def test_the_signers_language_wins_over_the_language_of_whoever_sends(statement)
     with translation.override("en"):
         message = signature_message(signature)
 
-    assert "Please confirm" not in message.body
+    assert "Please confirm" not in message.text
     with translation.override("es"):
         english = signature_message(SignatureFactory(statement=statement, language="en"))
-    assert "Please confirm" in english.body
+    assert "Please confirm" in english.text
 
 
 def test_a_spanish_visitor_reads_the_statement_in_spanish_with_the_same_total(client, translated):
@@ -130,7 +130,7 @@ def test_a_spanish_visitor_reads_the_statement_in_spanish_with_the_same_total(cl
 def test_a_spanish_signer_gets_the_statement_title_in_spanish_by_email(translated):
     message = signature_message(SignatureFactory(statement=translated, language="es"))
 
-    assert "Democracia para el Perú" in message.body
+    assert "Democracia para el Perú" in message.text
 
 
 def test_a_localised_statement_is_never_saved(translated):

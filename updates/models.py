@@ -31,9 +31,7 @@ class Update(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     started_at = models.DateTimeField(null=True, blank=True, editable=False)
     finished_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Throttling: the next batch may not start before this time (one batch chain per update).
-    next_batch_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Progress, maintained by the sending task.
+    # Progress, maintained as the outbox sends (updates.emails).
     recipients = models.PositiveIntegerField(default=0, editable=False)
     sent_count = models.PositiveIntegerField(default=0, editable=False)
     skipped_count = models.PositiveIntegerField(default=0, editable=False)

@@ -1,14 +1,15 @@
-"""What updates to signers do: choose recipients, send in throttled batches exactly once, unsubscribe."""
+"""What updates to signers do: choose recipients, send through the outbox at a throttled pace, unsubscribe."""
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from outbox import suppression
+from outbox.services import enqueue, enqueue_many
 from petitions.models import Campaign, Signature, Statement
 from petitions.services import hash_ip, normalize_email
 
@@ -54,11 +55,16 @@ def recipient_count(statement: Statement) -> int:
     )
 
 
-def send_test(update: Update, to: str) -> None:
-    """Send the update to an organiser, marked as a test; no delivery is recorded."""
-    from .emails import update_message
-
-    update_message(update, to, language=translation.get_language() or "", test=True).send()
+def send_test(update: Update, user) -> None:
+    """Send the update to an organiser, marked as a test, in their language; no delivery is recorded."""
+    enqueue(
+        "updates.test",
+        user.email,
+        ref=update.pk,
+        context={"user": user.pk},
+        language=translation.get_language() or "",
+        campaign_id=update.statement.campaign_id,
+    )
 
 
 class CannotSend(Exception):
@@ -104,16 +110,14 @@ def check_sendable(update: Update, sender, *, needs: bool) -> None:
 
 
 def start_sending(update: Update, *, sender=None, version: str | None = None) -> bool:
-    """Freeze the recipient list (one pending delivery per recipient) and queue the first batch.
+    """Freeze the recipient list (one delivery per recipient) and put every mail in the outbox.
 
-    Returns False if the update was not a draft (already started by a double click or another
-    organiser): the recipients are chosen once. Raises CannotSend if the text changed since the
-    sender confirmed `version`, or if the campaign's approval rule is not met.
+    The throttle is in the due times: UPDATES_BATCH_SIZE mails fall due every UPDATES_BATCH_SECONDS,
+    which keeps within the mail server's and receiving providers' limits. Returns False if the
+    update was not a draft (already started by a double click or another organiser): the recipients
+    are chosen once. Raises CannotSend if the text changed since the sender confirmed `version`, or
+    if the campaign's approval rule is not met.
     """
-    from campaign.queue import enqueue_on_commit
-
-    from .tasks import send_update_batch
-
     needs = needs_approval(update.statement.campaign)
     with transaction.atomic():
         locked = Update.objects.select_for_update().filter(pk=update.pk, status=Update.Status.DRAFT).first()
@@ -122,121 +126,43 @@ def start_sending(update: Update, *, sender=None, version: str | None = None) ->
         if version is not None and locked.version != version:
             raise CannotSend(_("The update was changed after you opened it. Check it again before sending."))
         check_sendable(locked, sender, needs=needs)
-        Update.objects.filter(pk=update.pk).update(
-            status=Update.Status.SENDING, started_at=timezone.now(), next_batch_at=timezone.now()
-        )
+        now = timezone.now()
+        Update.objects.filter(pk=update.pk).update(status=Update.Status.SENDING, started_at=now)
         unsubscribed = _unsubscribed_hashes(update.statement.campaign_id)
-        total = 0
-        batch: list[Delivery] = []
-        rows = consenting_signatures(update.statement).order_by("pk").values_list("pk", "email_normalized")
-        for signature_id, email in rows.iterator(chunk_size=2000):
-            if email_hash(email) in unsubscribed:
-                continue
-            batch.append(Delivery(update_id=update.pk, signature_id=signature_id))
-            if len(batch) >= 2000:
-                total += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
-                batch = []
-        if batch:
-            total += len(Delivery.objects.bulk_create(batch, ignore_conflicts=True))
-        Update.objects.filter(pk=update.pk).update(recipients=total)
-        enqueue_on_commit(send_update_batch, update.pk)
+        rows = (
+            consenting_signatures(update.statement)
+            .order_by("pk")
+            .values_list("pk", "email_normalized", "email")
+        )
+        recipients = [
+            (pk, email)
+            for pk, normalized, email in rows.iterator(chunk_size=2000)
+            if email_hash(normalized) not in unsubscribed
+        ]
+        deliveries = Delivery.objects.bulk_create(
+            [Delivery(update_id=update.pk, signature_id=pk) for pk, _email in recipients], batch_size=2000
+        )
+        size, every = settings.UPDATES_BATCH_SIZE, settings.UPDATES_BATCH_SECONDS
+        if settings.OUTBOX_SEND_ON_COMMIT:
+            every = 0  # the embedded mode sends in-process after the commit: nothing would come back later
+        enqueue_many(
+            "updates.update",
+            (
+                {
+                    "to": email,
+                    "ref": delivery.pk,
+                    "due_at": now + timedelta(seconds=every * (n // size)),
+                    "statement_id": update.statement_id,
+                    "campaign_id": update.statement.campaign_id,
+                }
+                for n, (delivery, (_pk, email)) in enumerate(zip(deliveries, recipients, strict=True))
+            ),
+        )
+        Update.objects.filter(pk=update.pk).update(recipients=len(deliveries))
+        if not deliveries:
+            Update.objects.filter(pk=update.pk).update(status=Update.Status.SENT, finished_at=now)
     update.refresh_from_db()
     return True
-
-
-def claim_batch(update_id: int, interval_seconds: float) -> bool:
-    """Take the next batch slot of a sending update; False if it is not due yet or not sending.
-
-    This is the throttle, and it keeps one chain of batches per update even if the sweep queues a
-    second one while the first is still alive.
-    """
-    now = timezone.now()
-    return bool(
-        Update.objects.filter(pk=update_id, status=Update.Status.SENDING, next_batch_at__lte=now).update(
-            next_batch_at=now + timezone.timedelta(seconds=interval_seconds)
-        )
-    )
-
-
-def postpone(update_id: int, seconds: float) -> None:
-    Update.objects.filter(pk=update_id, status=Update.Status.SENDING).update(
-        next_batch_at=timezone.now() + timezone.timedelta(seconds=seconds)
-    )
-
-
-def _still_wanted(delivery: Delivery, campaign: Campaign) -> bool:
-    signature = delivery.signature
-    return (
-        signature.status == Signature.Status.CONFIRMED
-        and signature.consent_contact
-        and bool(signature.email)
-        and not is_unsubscribed(campaign.pk, signature.email_normalized)
-        # The address bounced or complained (reported by the mail provider).
-        and not suppression.is_suppressed(signature.email)
-    )
-
-
-def send_one(delivery_id: int) -> str | None:
-    """Send one pending delivery; return its new status, or None if it was not pending.
-
-    The delivery row stays locked while the message goes to the SMTP server and is marked sent in
-    the same transaction: a concurrent batch skips it, and an SMTP failure rolls back so a retry
-    sends it. A recipient who unsubscribed or withdrew since the sending started is skipped.
-    """
-    from .emails import update_message
-
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("signature", "update__statement__campaign")
-            .filter(pk=delivery_id, status=Delivery.Status.PENDING)
-            .first()
-        )
-        if delivery is None:
-            return None
-        update = delivery.update
-        if _still_wanted(delivery, update.statement.campaign):
-            signature = delivery.signature
-            update_message(update, signature.email, signature=signature, language=signature.language).send()
-            status, counter = Delivery.Status.SENT, "sent_count"
-        else:
-            status, counter = Delivery.Status.SKIPPED, "skipped_count"
-        Delivery.objects.filter(pk=delivery.pk).update(status=status, sent_at=timezone.now())
-        Update.objects.filter(pk=update.pk).update(**{counter: F(counter) + 1})
-    return status
-
-
-def send_batch(update_id: int, size: int | None = None) -> int:
-    """Send up to `size` pending deliveries of an update; return how many are still pending.
-
-    Marks the update sent when none are left.
-    """
-    size = size or settings.UPDATES_BATCH_SIZE
-    if not Update.objects.filter(pk=update_id, status=Update.Status.SENDING).exists():
-        return 0
-    ids = list(
-        Delivery.objects.filter(update_id=update_id, status=Delivery.Status.PENDING)
-        .order_by("pk")
-        .values_list("pk", flat=True)[:size]
-    )
-    for delivery_id in ids:
-        send_one(delivery_id)
-    remaining = Delivery.objects.filter(update_id=update_id, status=Delivery.Status.PENDING).count()
-    if not remaining:
-        Update.objects.filter(pk=update_id, status=Update.Status.SENDING).update(
-            status=Update.Status.SENT, finished_at=timezone.now(), next_batch_at=None
-        )
-    return remaining
-
-
-def stalled_updates(grace_seconds: float = 300) -> list[int]:
-    """Sending updates whose batch chain stopped (task lost, worker killed): the sweep restarts them."""
-    cutoff = timezone.now() - timezone.timedelta(seconds=grace_seconds)
-    return list(
-        Update.objects.filter(status=Update.Status.SENDING, next_batch_at__lt=cutoff).values_list(
-            "pk", flat=True
-        )
-    )
 
 
 def unsubscribe(signature_uuid: str) -> Campaign | None:

@@ -13,7 +13,6 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.http import see_other
-from campaign.queue import enqueue_on_commit
 from organisers.access import member_required
 from petitions.models import Statement
 
@@ -21,7 +20,6 @@ from . import services
 from .emails import PREVIEW_NAME, update_message
 from .forms import UpdateForm
 from .models import Update
-from .tasks import send_test_update
 from .tokens import TEST_PAYLOAD, InvalidToken, read_unsubscribe_token
 
 
@@ -127,7 +125,7 @@ def update_detail(request, membership, update_uuid):
 
 def _preview(update: Update, user):
     """The update exactly as the sender's code builds it, for a stand-in signer."""
-    return update_message(update, user.email, language=translation.get_language() or "", name=PREVIEW_NAME)
+    return update_message(update, language=translation.get_language() or "", name=PREVIEW_NAME)
 
 
 def _confirm_page(request, membership, update: Update, *, error: str = "", status: int = 200):
@@ -138,7 +136,7 @@ def _confirm_page(request, membership, update: Update, *, error: str = "", statu
         {
             "preview_subject": preview.subject,
             "preview_from": preview.from_email,
-            "preview_text": preview.body,
+            "preview_text": preview.text,
             "preview_name": PREVIEW_NAME,
             "error": error,
         }
@@ -171,7 +169,7 @@ PREVIEW_CSP = {
 @csp_override(PREVIEW_CSP)
 def update_preview_html(request, membership, update_uuid):
     update = _update(membership, update_uuid)
-    html = _preview(update, request.user).alternatives[0].content
+    html = _preview(update, request.user).html
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 
@@ -179,7 +177,7 @@ def update_preview_html(request, membership, update_uuid):
 @member_required
 def update_send_test(request, membership, update_uuid):
     update = _update(membership, update_uuid)
-    enqueue_on_commit(send_test_update, update.pk, request.user.pk, translation.get_language() or "")
+    services.send_test(update, request.user)
     messages.success(request, _("A test email is on its way to %(email)s.") % {"email": request.user.email})
     return see_other(_detail_url(update))
 

@@ -110,7 +110,7 @@ def test_a_change_to_a_signature_moves_its_modified_date(ours, reader):
 
 def test_bookkeeping_updates_leave_the_modified_date(ours, reader):
     before = ours.signature.modified_at
-    SignatureRow.objects.filter(pk=ours.signature.pk).update(counted=True, mails_sent=2)
+    SignatureRow.objects.filter(pk=ours.signature.pk).update(counted=True, mails_requested=2)
     ours.signature.refresh_from_db()
     assert ours.signature.modified_at == before
 

@@ -233,6 +233,7 @@ class Stack:
     services: list[Service] = field(default_factory=list)
     web: Service | None = None
     worker: Service | None = None
+    sender: Service | None = None
     beat: Service | None = None
     _counter: int = 0
 
@@ -265,10 +266,20 @@ class Stack:
             return False
 
     def start_worker(self, concurrency: int = 3) -> Service:
-        name = f"chaos-{uuid.uuid4().hex[:8]}@%h"
+        self.worker = self._start_celery_worker("celery-worker", concurrency)
+        return self.worker
+
+    def start_sender(self, processes: int = 3) -> Service:
+        """A worker of the outbox queue, one process per sender beat starts (OUTBOX_SENDERS, 2, for
+        mail and one for webhooks)."""
+        self.sender = self._start_celery_worker("celery-sender", processes, queues="outbox")
+        return self.sender
+
+    def _start_celery_worker(self, what: str, concurrency: int, queues: str = "celery") -> Service:
+        name = f"chaos-{what}-{uuid.uuid4().hex[:8]}@%h"
         args = [sys.executable, "-m", "celery", "-A", "campaign", "worker", "--loglevel=INFO", "-n", name]
-        args += [f"--concurrency={concurrency}", "--without-gossip", "--without-mingle"]
-        worker = self.start("celery-worker", args)
+        args += [f"--concurrency={concurrency}", "--queues", queues, "--without-gossip", "--without-mingle"]
+        worker = self.start(what, args)
         node = name.replace("%h", os.uname().nodename)
 
         def answers():
@@ -278,8 +289,7 @@ class Stack:
             except Exception:  # noqa: BLE001 - the broker may not answer yet either
                 return False
 
-        wait_until(answers, what="the Celery worker to answer a ping", timeout=START_TIMEOUT)
-        self.worker = worker
+        wait_until(answers, what=f"the {what} to answer a ping", timeout=START_TIMEOUT)
         return worker
 
     def start_beat(self, **env) -> Service:
@@ -300,9 +310,9 @@ class Stack:
             self._celery.conf.broker_transport_options = {"socket_connect_timeout": 2}
         return self._celery
 
-    def run_task(self, name: str, *args):
+    def run_task(self, name: str, *args, queue: str = "celery"):
         """Queue a task by name for the stack's workers (as beat would)."""
-        self.celery.send_task(name, args=list(args))
+        self.celery.send_task(name, args=list(args), queue=queue)
 
     def django(self, code: str) -> str:
         """Run Python in a Django shell on the stack's settings and database; return what it printed."""
@@ -333,6 +343,14 @@ class Stack:
 
     def browser(self) -> Browser:
         return Browser(self.site_url)
+
+    def mail_every_kind(self, tag: str, each: int = 5) -> set[str]:
+        """Make `each` mails of every kind the platform sends due, through the apps' own services
+        where one exists, all to addresses @<tag>.test; return those addresses (one mail each)."""
+        code = MAIL_EVERY_KIND.replace("TAG", tag).replace("EACH", str(each))
+        addresses = {word for word in self.django(code).split() if word.endswith(f"@{tag}.test")}
+        assert len(addresses) == 7 * each, addresses
+        return addresses
 
     def logs(self) -> str:
         return "\n".join(f"--- {s.name}\n{s.tail(30)}" for s in self.services)
@@ -403,12 +421,69 @@ class StatementRef:
         )[0][0]
 
     def unmailed(self) -> int:
+        """Mails about this statement still waiting in the outbox."""
         return self.stack.sql(
-            "SELECT count(*) FROM petitions_signature"
-            " WHERE statement_id = %s AND mails_sent < mails_requested",
+            "SELECT count(*) FROM outbox_outboxmessage WHERE statement_id = %s AND status = 'pending'",
             (self.pk,),
         )[0][0]
 
+
+# Run in the stack's Django shell: prints every address that is owed exactly one mail.
+MAIL_EVERY_KIND = """
+from datetime import timedelta
+from django.utils import timezone
+from events import services as events
+from organisers import services as organisers
+from outbox.services import enqueue
+from petitions import services as petitions
+from tests.events.factories import AttendeeFactory, EventFactory
+from tests.factories import CampaignFactory, ConfirmedSignatureFactory, SignatureFactory, StatementFactory
+from updates import services as updates
+from updates.models import Update
+
+domain, n, week_ago = "@TAG.test", EACH, timezone.now() - timedelta(days=7)
+campaign = CampaignFactory(slug="kinds-TAG")
+statement = StatementFactory(campaign=campaign, slug="kinds-TAG")
+owed = []
+# Confirmations, and "you have already signed" (petitions.signature)
+pending = [
+    SignatureFactory(statement=statement, email=f"sig{i}{domain}", mails_requested=0) for i in range(n - 1)
+]
+petitions.request_confirmation_mail([s.pk for s in pending])
+again = ConfirmedSignatureFactory(statement=statement, email=f"signed-again{domain}")
+enqueue("petitions.signature", again.email, ref=again.pk, statement_id=statement.pk)
+owed += [s.email for s in pending] + [again.email]
+# "Your place" (events.attendee)
+event = EventFactory(campaign=campaign)
+for i in range(n):
+    attendee = AttendeeFactory(event=event, email=f"place{i}{domain}")
+    enqueue("events.attendee", attendee.email, ref=attendee.pk, coalesce=True)
+    owed.append(attendee.email)
+# Reminders an hour before (events.reminder)
+soon = timezone.now() + timedelta(minutes=30)
+reminded = EventFactory(campaign=campaign, starts_at=soon, ends_at=soon + timedelta(hours=1))
+for i in range(n):
+    owed.append(AttendeeFactory(event=reminded, email=f"remind{i}{domain}", confirmed_at=week_ago).email)
+assert events.queue_due_reminders() >= n
+# A cancellation notice (events.change)
+cancelled = EventFactory(campaign=campaign)
+owed += [AttendeeFactory(event=cancelled, email=f"change{i}{domain}").email for i in range(n)]
+events.cancel_event(cancelled)
+# An update to consenting signers (updates.update)
+other = StatementFactory(campaign=campaign, slug="kinds-TAG-update")
+owed += [
+    ConfirmedSignatureFactory(statement=other, consent_contact=True, email=f"update{i}{domain}").email
+    for i in range(n)
+]
+assert updates.start_sending(Update.objects.create(statement=other, subject="News", body="Hello"))
+# Invitations to organise (organisers.invitation)
+owed += [organisers.invite(campaign, f"invite{i}{domain}", "organiser", None).email for i in range(n)]
+# Account emails, as rendered by allauth in a request (organisers.account)
+for i in range(n):
+    enqueue("organisers.account", f"account{i}{domain}", context={"subject": "Reset", "text": "A link"})
+    owed.append(f"account{i}{domain}")
+print(" ".join(owed))
+"""
 
 _STACK: list[Stack] = []
 
@@ -450,7 +525,8 @@ def slow_mailbox():
 
 @pytest.fixture(scope="session")
 def chaos_stack(own_postgres, own_redis, slow_mailbox, tmp_path_factory):
-    """gunicorn and a Celery worker on our own PostgreSQL, Redis and SMTP catcher; migrated."""
+    """gunicorn, a Celery worker, the outbox senders' worker and beat on our own PostgreSQL, Redis
+    and SMTP catcher; migrated."""
     mailbox, smtp_port = slow_mailbox
     site_url = f"http://127.0.0.1:{free_port()}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_"))}
@@ -467,10 +543,14 @@ def chaos_stack(own_postgres, own_redis, slow_mailbox, tmp_path_factory):
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "PYTHONUNBUFFERED": "1",
             "LOG_LEVEL": "WARNING",
-            # The tally is frequent, as in production; the sweep is minutes there, seconds here.
+            # The tally is frequent, as in production. Senders live and hold their leases for
+            # seconds here rather than a minute or two, so that a killed one is replaced quickly.
             "TALLY_INTERVAL_SECONDS": "1",
-            "SWEEP_MAIL_AFTER_SECONDS": "4",
-            "SWEEP_INTERVAL_SECONDS": "2",
+            "OUTBOX_SENDER_SECONDS": "5",
+            "OUTBOX_LEASE_SECONDS": "6",
+            "OUTBOX_POLL_SECONDS": "0.1",
+            # Small batches, so that several senders share a burst.
+            "OUTBOX_BATCH_SIZE": "10",
             "HEARTBEAT_SECONDS": "1",
             # Every request comes from 127.0.0.1 at machine speed: no abuse controls here.
             "SIGNING_RATE_LIMITS_ENABLED": "0",
@@ -493,6 +573,7 @@ def chaos_stack(own_postgres, own_redis, slow_mailbox, tmp_path_factory):
     try:
         stack.start_web()
         stack.start_worker()
+        stack.start_sender()
         stack.beat = stack.start_beat()
         yield stack
     finally:
@@ -510,6 +591,9 @@ def chaos(chaos_stack):
     if stack.worker is None or stack.worker.process.poll() is not None:
         stack.stop(stack.worker)
         stack.start_worker()
+    if stack.sender is None or stack.sender.process.poll() is not None:
+        stack.stop(stack.sender)
+        stack.start_sender()
     if stack.beat is None or stack.beat.process.poll() is not None:
         stack.stop(stack.beat)
         stack.beat = stack.start_beat()

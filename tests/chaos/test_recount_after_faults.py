@@ -73,8 +73,8 @@ def test_a_full_recount_after_the_faults_changes_nothing(chaos):
 
     # And every signature of the session was mailed, exactly as many times as was asked
     wait_until(
-        lambda: not chaos.sql("SELECT 1 FROM petitions_signature WHERE mails_sent < mails_requested"),
-        what="the sweep to send every mail still due",
+        lambda: not chaos.sql("SELECT 1 FROM outbox_outboxmessage WHERE status = 'pending'"),
+        what="the senders to send every mail still due",
         timeout=30,
         interval=0.5,
     )

@@ -2,7 +2,7 @@
 
 The tally and the recount run concurrently (on a worker with several processes) while people
 confirm their signatures. The public count never runs ahead of the truth nor goes backwards, ends
-equal to it, and the doubled sweeps send nobody a second email.
+equal to it, and the doubled outbox senders send nobody a second email.
 """
 
 import random
@@ -36,10 +36,10 @@ def test_it_keeps_totals_true_and_mails_once_with_two_beats(chaos):
             (links[mail.recipients[0]],) = mail.links(f"{chaos.site_url}/confirm/")
 
     # Given two beats, each queueing the tally twice a second, the recount every second and the
-    # sweep every two seconds
+    # outbox senders every two seconds
     chaos.stop(chaos.beat)
     chaos.beat = None
-    fast = {"TALLY_INTERVAL_SECONDS": 0.5, "RECOUNT_INTERVAL_SECONDS": 1, "SWEEP_INTERVAL_SECONDS": 2}
+    fast = {"TALLY_INTERVAL_SECONDS": 0.5, "RECOUNT_INTERVAL_SECONDS": 1, "OUTBOX_SENDER_SECONDS": 2}
     beats = [chaos.start_beat(**fast), chaos.start_beat(**fast)]
     samples = []
     stop = threading.Event()
@@ -87,7 +87,7 @@ def test_it_keeps_totals_true_and_mails_once_with_two_beats(chaos):
     )[0]
     assert counted == (SIGNERS, 0)
 
-    # And nobody got a second email from the doubled sweeps
+    # And nobody got a second email from the doubled senders
     counts = chaos.mailbox.per_recipient(statement.domain)
     assert set(counts) == signed
     assert max(counts.values()) == 1

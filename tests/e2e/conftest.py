@@ -367,6 +367,7 @@ class Stack:
     worker_name: str
     # The key the stack signs its mail with (DKIM), and the domain of its From and Message-IDs.
     dkim: "DkimKey"
+    sender: Service
 
 
 def _database_url(settings_dict: dict) -> str:
@@ -466,15 +467,14 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
         worker = Service("celery-worker", [sys.executable, "-m", "celery", *celery.split()], env, log_dir)
         services.append(worker)
         _RUNNING.append(worker)
-        # The outbox's sender, as `make sender` runs it: its own worker on the "outbox" queue, given
-        # one sender task that polls for the whole run (beat would start a new one every minute).
-        sender = f"-A campaign worker --pool=solo --queues outbox --loglevel=INFO -n sender-{worker_name}"
-        sender += " --without-gossip --without-mingle --without-heartbeat"
-        outbox_sender = Service(
-            "outbox-sender", [sys.executable, "-m", "celery", *sender.split()], env, log_dir
-        )
-        services.append(outbox_sender)
-        _RUNNING.append(outbox_sender)
+        # The outbox sender, as in production a Celery task on a worker of the "outbox" queue; one
+        # sender for the whole session (beat would start one a minute).
+        sender_name = f"e2e-sender-{uuid.uuid4().hex[:8]}@%h"
+        celery = f"-A campaign worker --queues outbox --pool=solo --loglevel=INFO -n {sender_name}"
+        celery += " --without-gossip --without-mingle --without-heartbeat"
+        sender = Service("celery-sender", [sys.executable, "-m", "celery", *celery.split()], env, log_dir)
+        services.append(sender)
+        _RUNNING.append(sender)
 
         def web_ready():
             web.assert_running()
@@ -488,9 +488,11 @@ def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
 
         wait_until(web_ready, what="gunicorn to answer /healthz", timeout=START_TIMEOUT, interval=0.2)
         wait_until(worker_ready, what="the Celery worker to answer a ping", timeout=START_TIMEOUT)
-        # send_task: never run eagerly in this process, whatever the test settings say.
-        celery_app.send_task("outbox.tasks.send_outbox", kwargs={"seconds": 3600}, queue="outbox")
-        yield Stack(site_url, mailbox, web, worker, node, dkim)
+        day = 24 * 3600
+        celery_app.send_task(
+            "outbox.tasks.send_outbox", args=[day], queue="outbox", time_limit=day + 60, soft_time_limit=day
+        )
+        yield Stack(site_url, mailbox, web, worker, node, dkim, sender)
     finally:
         for service in reversed(services):
             service.stop()
@@ -537,10 +539,14 @@ class E2E:
 
 
 @pytest.fixture
-def e2e(e2e_stack):
-    """The running stack, an empty mailbox, and Celery calls from this process sent to the broker."""
+def e2e(e2e_stack, settings):
+    """The running stack, an empty mailbox, and Celery calls from this process sent to the broker.
+
+    Mail this process puts in the outbox is left to the stack's sender, as the site's would be.
+    """
     from campaign.celery import app as celery_app
 
+    settings.OUTBOX_SEND_ON_COMMIT = False
     e2e_stack.mailbox.clear()
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = False

@@ -3,13 +3,15 @@
 Runs against gunicorn, a Celery worker, Redis, PostgreSQL and an SMTP catcher: see conftest.py.
 """
 
+import time
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
+from outbox.models import OutboxMessage
+from outbox.services import enqueue
 from petitions.models import Signature
-from petitions.tasks import sweep_unsent_mail
 from tests.factories import CampaignFactory, SignatureFactory, StatementFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -126,6 +128,12 @@ def test_it_mails_a_repeat_signer_again_and_counts_them_once(e2e, statement):
     assert TITLE in second_mail.subject
     first_link, second_link = confirm_link(e2e, first_mail), confirm_link(e2e, second_mail)
     assert first_link != second_link
+    # Each submission's mail carries a Message-ID made from its own outbox row
+    rows = OutboxMessage.objects.filter(kind="petitions.signature")
+    e2e.wait_until(lambda: rows.filter(status="sent").count() == 2, what="both mails marked sent")
+    assert {m.message["Message-ID"] for m in (first_mail, second_mail)} == {
+        f"<{row.uuid}@{e2e.stack.dkim.domain}>" for row in rows
+    }
 
     # Each link confirms its own submission's choices; the address is confirmed once
     assert e2e.browser().get(second_link).status == 200
@@ -146,39 +154,23 @@ def test_it_mails_a_repeat_signer_again_and_counts_them_once(e2e, statement):
     assert count(browser, statement) == 1
 
 
-def test_it_sweeps_a_mail_that_was_never_queued_exactly_once(e2e, statement):
-    # Given a signature whose confirmation was never queued (the broker was down when it was made)
+def test_a_mail_due_in_the_outbox_goes_out_exactly_once_with_a_working_link(e2e, statement):
+    # Given a signature whose confirmation has been due for ten minutes (no sender was running)
     ten_minutes_ago = timezone.now() - timedelta(minutes=10)
-    lost = SignatureFactory(
-        statement=statement,
-        email="lost@example.org",
-        mails_requested=1,
-        mails_sent=0,
-        created_at=ten_minutes_ago,
-    )
-    # And one just made, whose own task may still be on its way, and one already mailed
-    SignatureFactory(statement=statement, email="recent@example.org", mails_requested=1, mails_sent=0)
-    SignatureFactory(
-        statement=statement,
-        email="mailed@example.org",
-        mails_requested=1,
-        mails_sent=1,
-        created_at=ten_minutes_ago,
-    )
+    lost = SignatureFactory(statement=statement, email="lost@example.org", created_at=ten_minutes_ago)
+    row = enqueue("petitions.signature", lost.email, ref=lost.pk, due_at=ten_minutes_ago)
+    # And one whose mail was sent already
+    mailed = SignatureFactory(statement=statement, email="mailed@example.org", created_at=ten_minutes_ago)
+    enqueue("petitions.signature", mailed.email, ref=mailed.pk, due_at=ten_minutes_ago)
+    OutboxMessage.objects.filter(ref=str(mailed.pk)).update(status="sent", sent_at=ten_minutes_ago)
 
-    # When the sweep runs twice, both runs queued before either mail goes out
-    sweep_unsent_mail.delay()
-    sweep_unsent_mail.delay()
+    # When the stack's sender finds it
     (mail,) = e2e.mailbox.wait_for(1, to="lost@example.org")
-    # And once more after the mail went out
-    sweep_unsent_mail.delay()
-    e2e.tally()  # a barrier: the worker has now run everything queued before
+    e2e.wait_until(lambda: OutboxMessage.objects.get(pk=row.pk).status == "sent", what="the mail marked sent")
+    time.sleep(1)  # a few more polls: anything sent twice would arrive now
 
     # Then exactly one mail went out, to the lost signature, with a working link
     assert [m.recipients for m in e2e.mailbox.mails] == [["lost@example.org"]]
-    lost.refresh_from_db()
-    assert (lost.mails_requested, lost.mails_sent) == (1, 1)
-    assert lost.last_mailed_at is not None
     assert TITLE in mail.subject
     assert e2e.browser().get(confirm_link(e2e, mail)).status == 200
     lost.refresh_from_db()

@@ -36,4 +36,10 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     confirmed_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
     created_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=7))
     mails_requested = 1
-    mails_sent = 1
+
+
+def mail_attendee(attendee):
+    """Put the attendee's "your place" mail in the outbox, as signing up does, and run a sender."""
+    from tests.factories import mail_through_outbox
+
+    return mail_through_outbox("events.attendee", attendee.email, attendee.pk, coalesce=True)

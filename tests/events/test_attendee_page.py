@@ -8,7 +8,7 @@ from django.utils import timezone
 from events.emails import manage_url
 from events.models import Attendee, Event
 from events.tokens import make_manage_token
-from tests.events.factories import AttendeeFactory
+from tests.events.factories import AttendeeFactory, mail_attendee
 
 SECRET = "https://meet.example.org/rally-secret-room"
 
@@ -142,10 +142,8 @@ def test_it_serves_the_calendar_file_to_someone_with_a_place(client, event):
 
 
 def test_the_manage_link_in_the_email_opens_the_attendees_page(client, event, mailed):
-    attendee = AttendeeFactory(event=event, mails_sent=0)
-    from events.services import send_attendee_mail
-
-    send_attendee_mail(attendee.pk)
+    attendee = AttendeeFactory(event=event)
+    mail_attendee(attendee)
 
     link = manage_url(attendee)
     assert link in mail.outbox[0].body

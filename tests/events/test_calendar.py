@@ -6,10 +6,10 @@ import icalendar
 import pytest
 from django.core import mail
 
-from events import calendar, services
+from events import calendar
 from events.models import Event
 from tests.events.conftest import calendar_of
-from tests.events.factories import AttendeeFactory, EventFactory
+from tests.events.factories import AttendeeFactory, EventFactory, mail_attendee
 
 
 @pytest.fixture
@@ -28,8 +28,7 @@ def lima(campaign):
 
 
 def confirmation_calendar(event):
-    attendee = AttendeeFactory(event=event, mails_sent=0)
-    services.send_attendee_mail(attendee.pk)
+    mail_attendee(AttendeeFactory(event=event))
     [message] = mail.outbox
     return message, calendar_of(message)[1]
 

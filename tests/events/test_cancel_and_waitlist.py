@@ -5,7 +5,9 @@ from django.utils import timezone
 
 from events import services
 from events.models import Attendee
-from tests.events.factories import AttendeeFactory
+from outbox import sender
+from outbox.services import enqueue
+from tests.events.factories import AttendeeFactory, mail_attendee
 
 
 def waitlisted(event, minutes_ago, **kwargs):
@@ -64,16 +66,16 @@ def test_leaving_the_waitlist_promotes_nobody(event, mailed):
 
 
 def test_it_sends_one_email_when_promoted_before_the_waitlist_email_went_out(event, mailed):
-    # Given a waitlist email that is due but not yet sent (worker down)
+    # Given a waitlist email that is due but not yet sent (senders down)
     event.capacity = 1
     event.save()
     leaving = AttendeeFactory(event=event)
-    waiting = waitlisted(event, 1, mails_requested=1, mails_sent=0)
+    waiting = waitlisted(event, 1, mails_requested=1)
+    enqueue("events.attendee", waiting.email, ref=waiting.pk)
 
-    # When they are promoted and the worker catches up
+    # When they are promoted and the senders catch up
     services.cancel(leaving.pk)
-    services.send_attendee_mail(waiting.pk)
-    services.send_attendee_mail(waiting.pk)
+    sender.drain()
 
     # Then they get one email, and it says they have a place
     [message] = mail.outbox
@@ -112,18 +114,8 @@ def test_nobody_is_promoted_once_the_event_has_started(event, mailed):
 
 
 def test_it_sends_no_email_to_someone_who_cancelled_before_it_went_out(event):
-    attendee = AttendeeFactory(event=event, mails_sent=0, status=Attendee.Status.CANCELLED)
+    attendee = AttendeeFactory(event=event, status=Attendee.Status.CANCELLED)
 
-    assert services.send_attendee_mail(attendee.pk) is False
+    assert mail_attendee(attendee).status == "dropped"
 
     assert mail.outbox == []
-    attendee.refresh_from_db()
-    assert attendee.mails_sent == attendee.mails_requested  # nothing left for the sweep
-
-
-def test_the_sweep_finds_emails_that_were_never_sent(event):
-    stale = AttendeeFactory(event=event, mails_sent=0, updated_at=timezone.now() - timedelta(minutes=5))
-    AttendeeFactory(event=event, mails_sent=0)  # just asked for: the queue has it
-    AttendeeFactory(event=event, updated_at=timezone.now() - timedelta(minutes=5))  # already sent
-
-    assert services.due_mail_ids() == [stale.pk]

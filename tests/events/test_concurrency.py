@@ -12,6 +12,7 @@ from django.utils import timezone
 from events import services
 from events.models import Attendee
 from events.tokens import make_confirm_token
+from outbox import sender
 from outbox.models import OutboxMessage
 from tests.events.factories import AttendeeFactory, EventFactory
 
@@ -159,13 +160,13 @@ def test_two_cancellations_racing_promote_two_different_people_once_each():
     assert [a.mails_requested for a in waiting[:2]] == [2, 2]  # one waitlist email sent, one to send
 
 
-def test_promotion_emails_go_out_once_when_the_task_runs_in_parallel(mailoutbox):
+def test_promotion_emails_go_out_once_when_several_senders_run_at_once(mailoutbox):
     event = EventFactory(capacity=1)
     leaving = AttendeeFactory(event=event)
     waiting = AttendeeFactory(event=event, status=Attendee.Status.WAITLISTED, confirmed_at=None)
     services.cancel(leaving.pk)
 
-    run_at_once(6, lambda i: services.send_attendee_mail(waiting.pk))
+    run_at_once(6, lambda i: sender.drain())
 
     # One promotion to the person waiting (the one who left got the calendar cancellation).
     assert [m.to for m in mailoutbox].count([waiting.email]) == 1
@@ -177,11 +178,12 @@ def test_reminders_go_out_once_when_beat_runs_the_task_several_times_at_once(mai
     event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=1))
     attendees = [AttendeeFactory(event=event) for _ in range(30)]
 
-    # When four workers run the reminder task at the same moment
-    sent = run_at_once(4, lambda i: services.send_due_reminders())
+    # When four workers run the reminder task at the same moment, and then the senders
+    queued = run_at_once(4, lambda i: services.queue_due_reminders())
+    run_at_once(3, lambda i: sender.drain())
 
     # Then every attendee got exactly one reminder
-    assert sum(sent) == 30
+    assert sum(queued) == 30
     assert sorted(m.to[0] for m in mailoutbox) == sorted(a.email for a in attendees)
 
 
@@ -189,20 +191,19 @@ KILLED_WORKER = """
 import os, time
 import django
 django.setup()
-from django.core.mail import EmailMultiAlternatives
+from events import services
 
-def hang(self, *args, **kwargs):
+def hang(*args, **kwargs):
     # The reminder is claimed and the attendee row locked: tell the test, then wait to be killed.
     open(os.environ["CLAIMED_MARKER"], "w").close()
     time.sleep(120)
 
-EmailMultiAlternatives.send = hang
-from events.services import send_due_reminders
-send_due_reminders()
+services.enqueue = hang
+services.queue_due_reminders()
 """
 
 
-def test_a_worker_killed_mid_send_leaves_the_reminder_to_the_next_run(tmp_path, mailoutbox):
+def test_a_worker_killed_while_queueing_leaves_the_reminder_to_the_next_run(tmp_path, mailoutbox):
     import os
     import signal
     import subprocess
@@ -233,8 +234,8 @@ def test_a_worker_killed_mid_send_leaves_the_reminder_to_the_next_run(tmp_path, 
             assert time.monotonic() < deadline, "the worker never claimed the reminder"
             time.sleep(0.05)
 
-        # While it holds the claim, beat running the task again sends nothing twice
-        assert services.send_due_reminders() == 0
+        # While it holds the claim, beat running the task again queues nothing twice
+        assert services.queue_due_reminders() == 0
     finally:
         if worker.poll() is None:
             os.killpg(worker.pid, signal.SIGKILL)
@@ -244,11 +245,12 @@ def test_a_worker_killed_mid_send_leaves_the_reminder_to_the_next_run(tmp_path, 
     deadline = time.monotonic() + 10
     sent = 0
     while not sent and time.monotonic() < deadline:  # PostgreSQL notices the dead connection
-        sent = services.send_due_reminders()
+        sent = services.queue_due_reminders()
         time.sleep(0.1)
+    sender.drain()
 
     # Then the reminder went out exactly once, and is recorded once
     assert sent == 1
-    assert services.send_due_reminders() == 0
+    assert services.queue_due_reminders() == 0
     assert [m.to for m in mailoutbox] == [[attendee.email]]
     assert ReminderSent.objects.filter(attendee=attendee, skipped=False).count() == 1

@@ -5,6 +5,7 @@ from django.core import mail
 
 from events.models import Attendee, Event
 from outbox import sender
+from outbox.models import OutboxMessage
 from tests.events.factories import AttendeeFactory
 
 URL = "/c/peru/events/rally/"
@@ -79,7 +80,7 @@ def test_it_gives_the_place_and_its_details_when_the_link_is_opened(sign_up, cli
     assert "https://calendar.google.com/calendar/render?" in message.body
     [part] = message.attachments
     assert (part.get_filename(), part.get_content_type()) == ("invite.ics", "text/calendar")
-    assert Attendee.objects.get().mails_sent == 1
+    assert OutboxMessage.objects.filter(kind="events.attendee").get().status == "sent"
 
 
 def test_opening_the_link_twice_changes_nothing(sign_up, click):

@@ -141,7 +141,7 @@ def test_it_restores_through_admin_and_audits_it(moderator_client, statement):
 def test_it_resends_the_confirmation_through_admin_and_audits_it(
     moderator_client, statement, django_capture_on_commit_callbacks
 ):
-    signature = SignatureFactory(statement=statement, mails_sent=1)
+    signature = SignatureFactory(statement=statement)
 
     with django_capture_on_commit_callbacks(execute=True):
         run_action(moderator_client, SIGNATURES, "resend_confirmation", [signature.pk])

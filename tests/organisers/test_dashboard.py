@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from outbox.models import OutboxMessage
 from petitions.models import Signature, Statement
 from tests.factories import ConfirmedSignatureFactory, SignatureFactory, StatementFactory
 
@@ -192,3 +193,36 @@ def test_a_statement_titled_like_a_page_of_the_site_gets_a_slug_of_its_own(
     assert statement.slug == "events-2"
     for page in ("", "check-your-email/", "signatories/"):
         assert client.get(f"/c/{campaign.slug}/events-2/{page}").status_code == 200, page
+
+
+def test_it_shows_each_statements_mail_due_sent_failed_and_oldest_unsent(as_bob, campaign, statement):
+    now = timezone.now()
+    for status, due_at in [
+        ("pending", now - timedelta(minutes=7)),  # due for seven minutes: the oldest unsent
+        ("pending", now - timedelta(seconds=5)),
+        ("pending", now + timedelta(minutes=5)),  # a retry, not due yet
+        ("sent", now),
+        ("sent", now),
+        ("failed", now),
+    ]:
+        OutboxMessage.objects.create(
+            kind="petitions.signature",
+            to="x@example.org",
+            statement_id=statement.pk,
+            status=status,
+            due_at=due_at,
+        )
+    OutboxMessage.objects.create(
+        kind="petitions.signature", to="y@example.org", statement_id=statement.pk + 999
+    )
+
+    page = as_bob.get(reverse("organisers:campaign", args=[campaign.slug]))
+    detail = as_bob.get(reverse("organisers:statement", args=[campaign.slug, statement.slug]))
+
+    (row,) = [s for s in page.context["statements"] if s.pk == statement.pk]
+    assert (row.mail["due"], row.mail["sent"], row.mail["failed"]) == (2, 2, 1)
+    assert row.mail["oldest_unsent_at"] == now - timedelta(minutes=7)
+    shown = r'<td class="num">2</td>\s*<td class="num">2</td>\s*<td class="num"><strong>1</strong></td>\s*'
+    shown += r'<td class="num">7\xa0minutes ago</td>'
+    for response in (page, detail):
+        assert re.search(shown, response.content.decode())

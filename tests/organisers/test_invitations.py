@@ -1,4 +1,4 @@
-"""Invitations: emailed by the worker, expiring, single use, only for the invited address."""
+"""Invitations: emailed through the outbox, expiring, single use, only for the invited address."""
 
 from datetime import timedelta
 
@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from organisers.models import Invitation, Membership, Role
-from organisers.tasks import send_invitation
+from outbox import sender
+from tests.factories import mail_through_outbox
 
 from .conftest import PASSWORD, make_user
 
@@ -41,18 +42,22 @@ def test_it_emails_an_invitation_when_the_owner_invites(
     assert invitation.expires_at - timezone.now() > timedelta(days=6)
 
 
-def test_it_sends_an_invitation_only_once(campaign, mailoutbox):
-    invitation = _invitation(campaign)
+def _mail(invitation):
+    return mail_through_outbox("organisers.invitation", invitation.email, invitation.pk)
 
-    assert send_invitation(invitation.pk) is True
-    assert send_invitation(invitation.pk) is False
+
+def test_it_sends_an_invitation_only_once(campaign, mailoutbox):
+    row = _mail(_invitation(campaign))
+    sender.drain()
+
+    assert row.status == "sent"
     assert len(mailoutbox) == 1
 
 
-def test_it_does_not_send_an_expired_invitation(campaign, mailoutbox):
+def test_it_does_not_send_an_invitation_that_expired_before_its_mail_went(campaign, mailoutbox):
     invitation = _invitation(campaign, expires_at=timezone.now() - timedelta(seconds=1))
 
-    assert send_invitation(invitation.pk) is False
+    assert _mail(invitation).status == "dropped"
     assert mailoutbox == []
 
 

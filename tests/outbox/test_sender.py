@@ -29,7 +29,7 @@ def test_it_sends_a_batch_over_one_smtp_connection(smtp):
 
     assert smtp.sessions == 1
     assert sorted(m["To"] for m in smtp.messages) == [f"p{n}@example.org" for n in range(5)]
-    assert OutboxMessage.objects.filter(status="sent", sent_at__isnull=False, lease_owner="").count() == 5
+    assert OutboxMessage.objects.filter(status="sent", sent_at__isnull=False, lease_owner="s1").count() == 5
 
 
 def test_it_sends_text_and_html_with_a_message_id_from_the_row(smtp, settings):

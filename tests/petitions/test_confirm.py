@@ -124,14 +124,3 @@ def test_a_link_older_than_thirty_days_has_expired(client, pending):
     assert response.status_code == 410
     pending.refresh_from_db()
     assert pending.status == Signature.Status.PENDING
-
-
-def test_a_pending_signature_on_a_closed_statement_is_not_mailed_nor_swept_again(pending, statement):
-    statement.status = Statement.Status.CLOSED
-    statement.save()
-
-    assert services.send_signature_mail(pending.pk) is False
-
-    pending.refresh_from_db()
-    assert pending.mails_sent == pending.mails_requested == 0
-    assert pending.pk not in services.due_mail_ids(older_than_seconds=-60)

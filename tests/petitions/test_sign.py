@@ -3,6 +3,7 @@ import re
 import pytest
 from django.core import mail
 
+from outbox.models import OutboxMessage
 from petitions.models import Signature, Statement
 
 URL = "/c/peru/statement/"
@@ -59,7 +60,22 @@ def test_it_sends_the_confirmation_email_with_an_absolute_link(sign, settings):
     assert f"{settings.SITE_URL}/confirm/" in message.body
     html = message.alternatives[0].content
     assert f'href="{settings.SITE_URL}/confirm/' in html
-    assert Signature.objects.get().mails_sent == 1
+    row = OutboxMessage.objects.get()
+    assert (row.kind, row.ref, row.status) == ("petitions.signature", str(Signature.objects.get().pk), "sent")
+
+
+def test_it_commits_the_signature_with_its_mail_and_leaves_nothing_for_after_the_commit(
+    client, statement, settings, django_capture_on_commit_callbacks
+):
+    settings.OUTBOX_SEND_ON_COMMIT = False  # as with workers: senders find the row themselves
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(URL, form_data(), REMOTE_ADDR="203.0.113.9")
+
+    assert response.status_code == 303
+    assert callbacks == []  # no task queued: no broker round trip on the signing request
+    row = OutboxMessage.objects.get()
+    assert (row.ref, row.to, row.status) == (str(Signature.objects.get().pk), "ana@example.org", "pending")
+    assert (row.statement_id, row.campaign_id) == (statement.pk, statement.campaign_id)
 
 
 def test_it_defaults_to_not_listed_and_no_consent(sign):
@@ -248,7 +264,7 @@ class TestDuplicates:
         assert Signature.objects.count() == 5  # every submission is kept, with its own choices
         assert len(mail.outbox) == 3
         assert all("confirm" in m.subject.lower() for m in mail.outbox)
-        assert sum(Signature.objects.values_list("mails_sent", flat=True)) == 3
+        assert OutboxMessage.objects.filter(status="sent").count() == 3
 
     def test_it_sends_already_signed_once_confirmed(self, sign):
         sign()

@@ -3,13 +3,14 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
-from django.utils import timezone
+from django.test import override_settings
 
+from outbox import sender
+from outbox.models import OutboxMessage
 from petitions.models import Signature
 from tests.factories import CampaignFactory, ConfirmedSignatureFactory, SignatureFactory, StatementFactory
 from updates import services
 from updates.models import Delivery, Update
-from updates.tasks import send_update_batch
 
 
 def recipients_of(outbox):
@@ -47,38 +48,33 @@ def test_it_sends_in_batches_until_everyone_has_it(send_now, update, consenting,
     assert not Delivery.objects.filter(status=Delivery.Status.PENDING).exists()
 
 
-def test_a_batch_sends_at_most_the_batch_size(update, consenting):
+def test_it_throttles_by_due_time_batch_by_batch(update, consenting, settings):
+    settings.OUTBOX_SEND_ON_COMMIT = False  # as with workers
+    settings.UPDATES_BATCH_SIZE = 2
     for _ in range(5):
         consenting()
-    # The recipients are frozen; the queued task has not run yet (on_commit never fires here).
+
     services.start_sending(update)
-    assert len(mail.outbox) == 0
 
-    remaining = services.send_batch(update.pk, size=2)
-
-    assert remaining == 3
+    started = Update.objects.get(pk=update.pk).started_at
+    offsets = sorted((row.due_at - started).total_seconds() for row in OutboxMessage.objects.all())
+    assert offsets == [0, 0, 10, 10, 20]
+    sender.drain()
     assert len(mail.outbox) == 2
     update.refresh_from_db()
-    assert update.status == Update.Status.SENDING
-    assert update.sent_count == 2
+    assert (update.status, update.sent_count) == (Update.Status.SENDING, 2)
 
 
-def test_a_restarted_batch_does_not_send_twice(update, consenting):
-    # Given a sending that stopped after two of three recipients (the worker was killed)
+def test_senders_running_again_send_nobody_twice(update, consenting):
     signers = [consenting() for _ in range(3)]
-    services.start_sending(update)  # frozen; the queued batch has not run
-    services.send_batch(update.pk, size=2)
-    mail.outbox.clear()
+    services.start_sending(update)
 
-    # When the sweep restarts the chain, and the task runs twice more
-    services.send_batch(update.pk)
-    services.send_batch(update.pk)
+    sender.drain()
+    sender.drain()
 
-    # Then only the third recipient gets it
-    assert recipients_of(mail.outbox) == [signers[2].email]
+    assert recipients_of(mail.outbox) == sorted(s.email for s in signers)
     update.refresh_from_db()
-    assert update.status == Update.Status.SENT
-    assert update.sent_count == 3
+    assert (update.status, update.sent_count) == (Update.Status.SENT, 3)
 
 
 def test_starting_twice_chooses_recipients_once(send_now, update, consenting):
@@ -134,10 +130,10 @@ def test_an_unsubscribe_from_another_campaign_does_not_count(send_now, update, c
 
 def test_someone_who_unsubscribes_during_the_sending_is_skipped(update, consenting):
     first, second = consenting(), consenting()
-    services.start_sending(update)  # frozen; the queued batch has not run
+    services.start_sending(update)  # frozen; no sender has run yet
     services.unsubscribe(str(second.uuid))
 
-    services.send_batch(update.pk)
+    sender.drain()
 
     assert recipients_of(mail.outbox) == [first.email]
     update.refresh_from_db()
@@ -158,23 +154,16 @@ def test_an_address_that_bounced_is_skipped(send_now, update, consenting):
     assert (update.sent_count, update.skipped_count) == (1, 1)
 
 
-def test_the_test_email_goes_to_the_organiser_only(update, consenting):
+def test_the_test_email_goes_to_the_organiser_only(update, consenting, alice):
     consenting()
-    services.send_test(update, "alice@example.org")
+    services.send_test(update, alice)
+    sender.drain()
 
     assert recipients_of(mail.outbox) == ["alice@example.org"]
     assert mail.outbox[0].subject.startswith("[Test]")
     assert not Delivery.objects.exists()
     update.refresh_from_db()
     assert update.status == Update.Status.DRAFT
-
-
-def test_a_claimed_batch_slot_throttles_the_next_one(update, consenting):
-    consenting()
-    Update.objects.filter(pk=update.pk).update(status=Update.Status.SENDING, next_batch_at=timezone.now())
-
-    assert services.claim_batch(update.pk, 10)
-    assert not services.claim_batch(update.pk, 10)
 
 
 @pytest.mark.services
@@ -185,20 +174,18 @@ def test_concurrent_batches_send_each_recipient_once():
     for _ in range(40):
         ConfirmedSignatureFactory(statement=statement, consent_contact=True)
     update = Update.objects.create(statement=statement, subject="S", body="B")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(send_update_batch, "apply_async", lambda *a, **k: None)
+    with override_settings(OUTBOX_SEND_ON_COMMIT=False, UPDATES_BATCH_SECONDS=0):
         services.start_sending(update)
     barrier = threading.Barrier(4)
 
     def run():
         try:
             barrier.wait(timeout=10)
-            while services.send_batch(update.pk, size=5):
-                pass
+            sender.drain()
         finally:
             connection.close()
 
-    # When four workers send batches of the same update at once
+    # When four senders run at once
     threads = [threading.Thread(target=run) for _ in range(4)]
     for thread in threads:
         thread.start()
