@@ -23,14 +23,15 @@ def test_it_mails_a_pending_signature_its_confirmation_link(statement, settings)
     assert message.alternatives[0].mimetype == "text/html"
 
 
-def test_it_tells_a_confirmed_signer_they_have_already_signed(statement):
-    signature = ConfirmedSignatureFactory(statement=statement)
+def test_it_tells_a_new_submission_of_a_confirmed_address_it_has_already_signed(statement):
+    ConfirmedSignatureFactory(statement=statement, email="ana@example.org")
+    again = SignatureFactory(statement=statement, email="ana@example.org")
 
-    mail_for(signature)
+    mail_for(again)
 
     (message,) = mail.outbox
-    assert "/confirm/" not in message.body
-    assert "already" in message.subject.lower() or "already" in message.body.lower()
+    assert "already signed" in message.subject
+    assert "/confirm/" in message.body  # the owner may still choose this submission's choices
 
 
 def test_it_drops_the_confirmation_once_the_statement_has_closed(statement):
@@ -41,8 +42,8 @@ def test_it_drops_the_confirmation_once_the_statement_has_closed(statement):
     assert mail.outbox == []
 
 
-@pytest.mark.parametrize("status", ["held", "withdrawn", "invalid", "fraudulent"])
-def test_it_never_mails_a_signature_that_is_not_pending_or_confirmed(statement, status):
+@pytest.mark.parametrize("status", ["confirmed", "superseded", "withdrawn", "invalid", "fraudulent"])
+def test_it_never_mails_a_submission_no_longer_waiting_for_its_owner(statement, status):
     signature = SignatureFactory(statement=statement, status=status)
 
     assert mail_for(signature).status == OutboxMessage.Status.DROPPED

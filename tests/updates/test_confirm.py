@@ -74,14 +74,17 @@ def test_the_preview_is_what_each_signer_receives(
 
     [sent] = mail.outbox
     sent_html = sent.alternatives[0].content
-    own_link = re.search(r"https?://\S+/unsubscribe/[^/\s]+/", sent.body).group(0)
-    preview_link = re.search(r"https?://\S+/unsubscribe/[^/\s]+/", preview_text(page)).group(0)
+
+    # Unsubscribe tokens are signed with a timestamp (the preview's is made per request): every
+    # unsubscribe link is compared as a placeholder; test_unsubscribe checks what each one opens.
+    def links_out(part: str) -> str:
+        return re.sub(r"/unsubscribe/[^/\s\"]+/", "/unsubscribe/TOKEN/", part)
 
     def as_ana(part: str) -> str:
-        return part.replace(PREVIEW_NAME, ana.name).replace(preview_link, own_link)
+        return links_out(part.replace(PREVIEW_NAME, ana.name))
 
-    assert as_ana(preview_text(page)) == sent.body
-    assert as_ana(shown_html) == sent_html
+    assert as_ana(preview_text(page)) == links_out(sent.body)
+    assert as_ana(shown_html) == links_out(sent_html)
     assert html.escape(sent.subject) in page
 
 
