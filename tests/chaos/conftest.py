@@ -450,8 +450,9 @@ pending = [
     SignatureFactory(statement=statement, email=f"sig{i}{domain}", mails_requested=0) for i in range(n - 1)
 ]
 petitions.request_confirmation_mail([s.pk for s in pending])
-again = ConfirmedSignatureFactory(statement=statement, email=f"signed-again{domain}")
-enqueue("petitions.signature", again.email, ref=again.pk, statement_id=statement.pk)
+ConfirmedSignatureFactory(statement=statement, email=f"signed-again{domain}")
+again = SignatureFactory(statement=statement, email=f"signed-again{domain}", mails_requested=0)
+petitions.request_confirmation_mail([again.pk])
 owed += [s.email for s in pending] + [again.email]
 # "Your place" (events.attendee)
 event = EventFactory(campaign=campaign)

@@ -99,11 +99,20 @@ def test_it_answers_503_while_postgres_restarts_and_resumes_on_its_own(chaos):
         what="the worker to mail a signature made after the restart",
         timeout=20,
     )
+
     # (the recount test checks that every signature of the session was mailed exactly once)
     # And the mails of every kind went out, each once
-    wait_until(
-        lambda: set(chaos.mailbox.per_recipient("@postgres-restart.test")) == others,
-        what="the mails of every kind",
-        timeout=30,
-    )
+    def every_kind_sent():
+        return set(chaos.mailbox.per_recipient("@postgres-restart.test")) == others
+
+    try:
+        wait_until(every_kind_sent, what="the mails of every kind", timeout=30)
+    finally:
+        missing = others - set(chaos.mailbox.per_recipient("@postgres-restart.test"))
+        rows = chaos.sql(
+            'SELECT "to", kind, status, attempts, last_error, lease_owner FROM outbox_outboxmessage'
+            ' WHERE "to" = ANY(%s)',
+            (sorted(missing),),
+        )
+        print(f"\nnot received after the restarts: {sorted(missing)}; their rows: {rows}")
     assert max(chaos.mailbox.per_recipient("@postgres-restart.test").values()) == 1

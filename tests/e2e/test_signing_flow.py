@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import OutboxMessage
@@ -159,10 +160,11 @@ def test_a_mail_due_in_the_outbox_goes_out_exactly_once_with_a_working_link(e2e,
     ten_minutes_ago = timezone.now() - timedelta(minutes=10)
     lost = SignatureFactory(statement=statement, email="lost@example.org", created_at=ten_minutes_ago)
     row = enqueue("petitions.signature", lost.email, ref=lost.pk, due_at=ten_minutes_ago)
-    # And one whose mail was sent already
+    # And one whose mail was sent already (one transaction: the running sender never sees it due)
     mailed = SignatureFactory(statement=statement, email="mailed@example.org", created_at=ten_minutes_ago)
-    enqueue("petitions.signature", mailed.email, ref=mailed.pk, due_at=ten_minutes_ago)
-    OutboxMessage.objects.filter(ref=str(mailed.pk)).update(status="sent", sent_at=ten_minutes_ago)
+    with transaction.atomic():
+        enqueue("petitions.signature", mailed.email, ref=mailed.pk, due_at=ten_minutes_ago)
+        OutboxMessage.objects.filter(ref=str(mailed.pk)).update(status="sent", sent_at=ten_minutes_ago)
 
     # When the stack's sender finds it
     (mail,) = e2e.mailbox.wait_for(1, to="lost@example.org")
