@@ -29,9 +29,7 @@ def move_due_mails_to_the_outbox(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        # Both 0010s (written side by side) come before this one.
-        ("petitions", "0010_statement_listing_review"),
-        ("petitions", "0010_statementrevision"),
+        ("petitions", "0012_statement_modified_at"),
         ("outbox", "0001_messages"),
     ]
 

@@ -38,7 +38,7 @@ def move_due_mails_to_the_outbox(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("events", "0004_event_approval_and_revisions"),
+        ("events", "0007_queues_and_plurals"),
         ("outbox", "0001_messages"),
     ]
 
