@@ -208,7 +208,6 @@ def confirm_place(token: str) -> PlaceConfirmation:
             confirmed_at=now if room else None,
             reserved_until=None,
             updated_at=now,
-            mails_requested=F("mails_requested") + 1,
         )
         campaign_events.publish(
             campaign_events.ATTENDEE_REGISTERED, campaign_id=event.campaign_id, ref=attendee.uuid

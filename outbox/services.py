@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -93,16 +94,9 @@ def enqueue_many(kind: str, messages: Iterable[dict], *, channel: str = "email")
 def _send_after_commit(channel: str) -> None:
     from .sender import drain
 
-    pending = transaction.get_connection().run_on_commit
-    if any(getattr(callback, "outbox_waiting", None) == channel for _, callback, _ in pending):
-        return  # one drain after this commit sends everything the transaction enqueued
-
-    def send():
-        send.outbox_waiting = None
-        drain(channel)
-
-    send.outbox_waiting = channel
-    transaction.on_commit(send, robust=True)
+    # The first drain after the commit sends everything the transaction enqueued; any later one
+    # finds nothing due (one query). Embedded mode only.
+    transaction.on_commit(partial(drain, channel), robust=True)
 
 
 NO_MAIL = {"due": 0, "sent": 0, "failed": 0, "suppressed": 0, "oldest_unsent_at": None}

@@ -13,7 +13,7 @@ import pytest
 import vobject
 
 from events import services as events_services
-from events.tasks import send_attendee_mail
+from outbox.services import enqueue
 from tests.events.factories import AttendeeFactory, EventFactory
 from tests.factories import CampaignFactory, ConfirmedSignatureFactory, StatementFactory
 from updates import services
@@ -80,8 +80,8 @@ def test_a_signature_confirmation_arrives_signed_and_readable(e2e):
 
 def test_an_event_invitation_arrives_as_a_calendar_request_then_a_cancel(e2e):
     event = EventFactory(campaign=CampaignFactory(slug="raw-event"), slug="rally", description=BODY)
-    ana = AttendeeFactory(event=event, name="Ana", email="ana@example.org", mails_sent=0)
-    send_attendee_mail.delay(ana.pk)
+    ana = AttendeeFactory(event=event, name="Ana", email="ana@example.org")
+    enqueue("events.attendee", ana.email, ref=ana.pk)
 
     [invitation] = e2e.mailbox.wait_for(1, to="ana@example.org")
     assert_sent_by_the_platform(e2e, invitation)

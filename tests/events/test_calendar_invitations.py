@@ -11,16 +11,16 @@ from django.core import mail
 from events import services
 from events.models import Attendee
 from tests.events.conftest import calendar_of
-from tests.events.factories import AttendeeFactory
+from tests.events.factories import AttendeeFactory, mail_attendee
 
 
 @pytest.fixture
 def ana(event):
-    return AttendeeFactory(event=event, name="Ana Quispe", email="ana@example.org", mails_sent=0)
+    return AttendeeFactory(event=event, name="Ana Quispe", email="ana@example.org")
 
 
 def invitation_to(attendee, mailed):
-    mailed(services.send_attendee_mail, attendee.pk)
+    mail_attendee(attendee)
     [message] = [m for m in mail.outbox if m.to == [attendee.email]][-1:]
     return calendar_of(message)
 
@@ -106,7 +106,7 @@ def test_a_place_taken_again_is_a_new_entry(event, ana, mailed):
     mailed(services.cancel, ana.pk)
     later = ana.confirmed_at + timedelta(minutes=5)
     Attendee.objects.filter(pk=ana.pk).update(
-        status=Attendee.Status.CONFIRMED, confirmed_at=later, mails_requested=3, mails_sent=2
+        status=Attendee.Status.CONFIRMED, confirmed_at=later, mails_requested=3
     )
 
     _, again = invitation_to(ana, mailed)

@@ -192,13 +192,14 @@ import os, time
 import django
 django.setup()
 from events import services
+from outbox import services as outbox
 
 def hang(*args, **kwargs):
     # The reminder is claimed and the attendee row locked: tell the test, then wait to be killed.
     open(os.environ["CLAIMED_MARKER"], "w").close()
     time.sleep(120)
 
-services.enqueue = hang
+outbox.enqueue = hang
 services.queue_due_reminders()
 """
 

@@ -113,7 +113,7 @@ def test_a_crash_while_queueing_leaves_the_reminder_for_the_next_run(soon, monke
     def die(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr(services, "enqueue", die)
+    monkeypatch.setattr("outbox.services.enqueue", die)
     with pytest.raises(SystemExit):
         services.queue_due_reminders()
     assert not ReminderSent.objects.exists()  # the claim rolled back with the transaction

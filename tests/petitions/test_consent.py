@@ -144,14 +144,14 @@ def test_it_withdraws_every_submission_of_the_address(client, statement, post, c
 def test_each_signer_gets_links_in_their_own_language(statement, django_capture_on_commit_callbacks):
     from django.utils import translation
 
-    from tests.factories import SignatureFactory
+    from tests.factories import SignatureFactory, mail_through_outbox
 
     english = SignatureFactory(statement=statement, language="en")
     spanish = SignatureFactory(statement=statement, language="es")
     with translation.override("es"):  # a Spanish request that sends an English signer's mail
-        services.send_signature_mail(english.pk)
+        mail_through_outbox("petitions.signature", english.email, english.pk)
     with translation.override("en"):
-        services.send_signature_mail(spanish.pk)
+        mail_through_outbox("petitions.signature", spanish.email, spanish.pk)
 
     english_mail, spanish_mail = mail.outbox
     assert "/confirm/" in english_mail.body and "/es/" not in english_mail.body
