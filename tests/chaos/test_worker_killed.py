@@ -54,7 +54,7 @@ def test_it_sends_every_mail_once_after_the_senders_worker_is_killed(chaos):
 
     # Given the senders sending a batch, and mails of every other kind
     signed = _sign_batch(chaos, statement)
-    others = chaos.mail_every_kind("sender-killed")
+    others = chaos.mail_every_kind("sender-killed-kinds")
     sender = chaos.sender
 
     # When their worker is killed (main process and pool, SIGKILL) while a sender is mid-send
@@ -89,11 +89,11 @@ def test_it_sends_every_mail_once_after_the_senders_worker_is_killed(chaos):
     assert duplicates == 0
     assert statement.unmailed() == 0
     wait_until(
-        lambda: set(chaos.mailbox.per_recipient("@sender-killed.test")) == others,
+        lambda: set(chaos.mailbox.per_recipient("@sender-killed-kinds.test")) == others,
         what="every kind",
         timeout=30,
     )
-    kinds = chaos.mailbox.per_recipient("@sender-killed.test")
+    kinds = chaos.mailbox.per_recipient("@sender-killed-kinds.test")
     assert set(kinds) == others and max(kinds.values()) == 1
 
 
