@@ -178,18 +178,15 @@ def test_reminders_go_out_once_when_beat_runs_the_task_several_times_at_once(mai
     event = EventFactory(starts_at=start, ends_at=start + timedelta(hours=1))
     attendees = [AttendeeFactory(event=event) for _ in range(30)]
 
-    # When four workers run the reminder task at the same moment, and then the senders
+    # When four workers run the reminder task at the same moment, and then a sender
+    # (several senders at once are tested with real SMTP in tests/chaos/test_three_senders.py)
     queued = run_at_once(4, lambda i: services.queue_due_reminders())
-    run_at_once(3, lambda i: sender.drain())
+    sender.drain()
 
     # Then every attendee got exactly one reminder
     assert sum(queued) == 30
-    unsent = list(
-        OutboxMessage.objects.exclude(status=OutboxMessage.Status.SENT).values_list(
-            "to", "status", "attempts", "last_error"
-        )
-    )
-    assert sorted(m.to[0] for m in mailoutbox) == sorted(a.email for a in attendees), unsent
+    assert set(OutboxMessage.objects.values_list("status", flat=True)) == {OutboxMessage.Status.SENT}
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(a.email for a in attendees)
 
 
 KILLED_WORKER = """
