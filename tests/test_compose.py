@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from tests.conftest import STRICT
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -411,7 +413,10 @@ def test_the_runtime_stage_runs_as_a_non_root_user():
 def test_the_dockerfile_passes_hadolint():
     hadolint = shutil.which("hadolint") or shutil.which("hadolint", path=str(Path(sys.executable).parent))
     if not hadolint:
-        pytest.skip("hadolint is not installed (requirements-dev.txt installs it)")
+        message = "hadolint is not installed (requirements-dev.txt installs it)"
+        if STRICT:
+            pytest.fail(message)
+        pytest.skip(message)
 
     result = subprocess.run(
         [hadolint, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True
