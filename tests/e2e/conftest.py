@@ -396,7 +396,7 @@ def _web_answers(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def smtp_mailbox():
     from aiosmtpd.controller import Controller
 
@@ -409,11 +409,13 @@ def smtp_mailbox():
         controller.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def e2e_stack(django_db_setup, smtp_mailbox, tmp_path_factory):
-    """gunicorn and a Celery worker on the test database, Redis and the SMTP catcher.
+    """gunicorn, a Celery worker and an outbox sender on the test database, Redis and the SMTP catcher.
 
-    Depends on django_db_setup so that it stops before the test database is dropped.
+    Depends on django_db_setup so that it stops before the test database is dropped. Package scope:
+    the stack stops when the last end-to-end test has run, so its sender never claims the outbox
+    rows of the tests that follow (they drain the outbox themselves and read Django's test mailbox).
     """
     import redis
     from django.conf import settings
