@@ -184,7 +184,7 @@ ANYMAIL = {
     "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default=""),
 }
 if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
-    _email["EMAIL_BACKEND"] = "campaign.mail.SMTPBackend"
+    _email["EMAIL_BACKEND"] = "outbox.backends.SMTPBackend"
     _email_options = {
         "host": _email["EMAIL_HOST"],
         "port": _email["EMAIL_PORT"],
@@ -195,7 +195,7 @@ if _email["EMAIL_BACKEND"].endswith("smtp.EmailBackend"):
         "timeout": 10,
     }
 elif _email["EMAIL_BACKEND"].endswith("console.EmailBackend"):
-    _email["EMAIL_BACKEND"] = "campaign.mail.ReadableConsoleBackend"
+    _email["EMAIL_BACKEND"] = "outbox.backends.ReadableConsoleBackend"
 elif _email["EMAIL_BACKEND"].endswith("filebased.EmailBackend"):
     _email_options = {"file_path": _email["EMAIL_FILE_PATH"]}
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"], "OPTIONS": _email_options}}

@@ -353,7 +353,7 @@ print(json.dumps({
     assert loaded["broker"] == "redis://redis:6379/0"
     assert loaded["cache"] == "campaign.cache.ResilientRedisCache"
     assert loaded["db"] == ["django.db.backends.postgresql", "postgres", 5432, "campaign"]
-    assert loaded["email"] == ["campaign.mail.SMTPBackend", "mailpit", 1025]
+    assert loaded["email"] == ["outbox.backends.SMTPBackend", "mailpit", 1025]
     assert loaded["site_url"] == "http://localhost:8000"
 
 

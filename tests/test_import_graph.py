@@ -2,7 +2,7 @@
 
 Every import in the project's Python files is read (module level and inside functions alike), and
 each file is put in its node: an app (a directory with apps.py), "core" (the shared helpers in the
-campaign package: addresses, http, mail, cache, ...) or "project" (settings, URLs, the home views, the
+campaign package: addresses, http, cache, ...) or "project" (settings, URLs, the home views, the
 template context processors, Celery, WSGI and the project-wide commands, which may import any app,
 and which no app imports).
 """
@@ -29,8 +29,6 @@ KNOWN = {
     ("petitions", "moderation"),
     # The same abuse checks, at events' sign-up; moderation reviews edits to events.
     ("events", "moderation"),
-    # The SMTP backend (campaign/mail.py) signs with outbox.dkim: it belongs in the outbox.
-    ("core", "outbox"),
 }
 
 

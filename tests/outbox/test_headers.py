@@ -23,7 +23,7 @@ def smtp(settings):
     controller.start()
     settings.MAILERS = {
         "default": {
-            "BACKEND": "campaign.mail.SMTPBackend",
+            "BACKEND": "outbox.backends.SMTPBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
         }
     }

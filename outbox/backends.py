@@ -10,7 +10,7 @@ import smtplib
 from django.core.mail.backends import smtp
 from django.core.mail.backends.console import EmailBackend as ConsoleBackend
 
-from outbox import dkim, headers
+from . import dkim, headers
 
 
 class ReadableConsoleBackend(ConsoleBackend):

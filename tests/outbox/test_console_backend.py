@@ -2,7 +2,7 @@ import io
 
 from django.core.mail import EmailMultiAlternatives
 
-from campaign.mail import ReadableConsoleBackend
+from outbox.backends import ReadableConsoleBackend
 
 
 def test_the_embedded_mode_prints_links_whole_and_readable():
