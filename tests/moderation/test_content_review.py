@@ -162,6 +162,8 @@ def event_form(event, **overrides):
         "join_url": event.join_url,
         "start_date": start.date().isoformat(),
         "start_time": start.strftime("%H:%M"),
+        # The end's own date: an event the factory starts late in the evening ends the next day.
+        "end_date": event.local_ends_at.date().isoformat(),
         "end_time": event.local_ends_at.strftime("%H:%M"),
         "time_zone": event.time_zone,
         "capacity": "" if event.capacity is None else str(event.capacity),
