@@ -233,18 +233,12 @@ class EventTranslation(models.Model):
 
 
 class EventRevision(Revision):
+    revises = "event"
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="revisions")
 
     class Meta(Revision.Meta):
         verbose_name = _("edit to an event")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["event"], condition=Q(decision="pending"), name="one_pending_event_revision"
-            ),
-        ]
-
-    def __str__(self):
-        return str(self.event)
+        constraints = [Revision.one_pending("event", "one_pending_event_revision")]
 
 
 class Attendee(models.Model):

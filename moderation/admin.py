@@ -370,7 +370,6 @@ class EventQueueAdmin(ContentQueueAdmin):
 class EditQueueAdmin(ContentQueueAdmin):
     """An edit is shown field by field: what the public sees now, and what the organiser proposes."""
 
-    target = ""  # the revised object's field name
     list_display = ("edited", "changed_fields", "author", "updated_at")
     search_fields = ()
     ordering = ("updated_at", "pk")
@@ -382,21 +381,21 @@ class EditQueueAdmin(ContentQueueAdmin):
             super()
             .get_queryset(request)
             .filter(decision=self.model.Decision.PENDING)
-            .select_related(self.target, "author")
+            .select_related(self.model.revises, "author")
         )
 
     @admin.display(description=_("Edited"))
     def edited(self, obj):
-        return str(getattr(obj, self.target))
+        return str(obj.revised)
 
     @admin.display(description=_("Changes"))
     def changed_fields(self, obj):
-        revised = getattr(obj, self.target)
+        revised = obj.revised
         return ", ".join(str(revised._meta.get_field(name).verbose_name) for name in obj.changes)
 
     @admin.display(description=_("Now public → proposed"))
     def comparison(self, obj):
-        revised = getattr(obj, self.target)
+        revised = obj.revised
         proposed = revisions.apply(type(revised).objects.get(pk=revised.pk), obj.changes)
         return format_html(
             '<table class="edit-comparison"><tr><th></th><th>{}</th><th>{}</th></tr>{}</table>',
@@ -425,14 +424,7 @@ class EditQueueAdmin(ContentQueueAdmin):
         return services.decide_revisions(request.user, self.model, ids, False, reason)
 
 
-@admin.register(StatementEditAwaitingApproval)
-class StatementEditQueueAdmin(EditQueueAdmin):
-    target = "statement"
-
-
-@admin.register(EventEditAwaitingApproval)
-class EventEditQueueAdmin(EditQueueAdmin):
-    target = "event"
+admin.site.register([StatementEditAwaitingApproval, EventEditAwaitingApproval], EditQueueAdmin)
 
 
 @admin.register(BlockRule)

@@ -162,10 +162,10 @@ def _publish_statement_revision(revision: StatementRevision) -> None:
     revisions.apply(statement, revision.changes).save()
 
 
-REVISIONS = {
-    # model: (audit object type, the object it revises, how an approved one is published)
-    StatementRevision: ("statement", "statement", _publish_statement_revision),
-    EventRevision: ("event", "event", events.apply_revision),
+# How an approved revision is published: a statement is saved; an event also tells its attendees.
+PUBLISH = {
+    StatementRevision: _publish_statement_revision,
+    EventRevision: events.apply_revision,
 }
 
 
@@ -175,13 +175,13 @@ def decide_revisions(actor, model, revision_ids, approve: bool, reason: str = ""
     The audit entry is on the statement or event, with the fields the edit changed.
     """
     model = model._meta.concrete_model
-    object_type, target, publish = REVISIONS[model]
+    publish, object_type = PUBLISH[model], model.revises
     decision = model.Decision.APPROVED if approve else model.Decision.REJECTED
     with transaction.atomic():
         pending = list(
             model.objects.select_for_update()
             .filter(pk__in=revision_ids, decision=model.Decision.PENDING)
-            .select_related(target)
+            .select_related(model.revises)
         )
         for revision in pending:
             if approve:
@@ -194,8 +194,8 @@ def decide_revisions(actor, model, revision_ids, approve: bool, reason: str = ""
             [
                 (
                     object_type,
-                    getattr(revision, target).pk,
-                    str(getattr(revision, target)),
+                    revision.revised.pk,
+                    str(revision.revised),
                     {"changed": sorted(revision.changes), "author": _actor_name(revision.author)},
                 )
                 for revision in pending

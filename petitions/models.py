@@ -225,24 +225,34 @@ class Revision(models.Model):
     decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    # The subclass's foreign key to what it revises ("statement", "event"); the audit trail and the
+    # moderators' queue name the object by it too.
+    revises = ""
+
     class Meta:
         abstract = True
         ordering = ["updated_at", "pk"]
 
+    def __str__(self):
+        return str(self.revised)
+
+    @property
+    def revised(self) -> models.Model:
+        return getattr(self, self.revises)
+
+    @staticmethod
+    def one_pending(revises: str, name: str) -> models.UniqueConstraint:
+        """The constraint `revisions.propose` relies on: one pending revision per revised object."""
+        return models.UniqueConstraint(fields=[revises], condition=Q(decision="pending"), name=name)
+
 
 class StatementRevision(Revision):
+    revises = "statement"
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="revisions")
 
     class Meta(Revision.Meta):
         verbose_name = _("edit to a statement")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["statement"], condition=Q(decision="pending"), name="one_pending_statement_revision"
-            ),
-        ]
-
-    def __str__(self):
-        return str(self.statement)
+        constraints = [Revision.one_pending("statement", "one_pending_statement_revision")]
 
 
 class StatementTranslation(models.Model):

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from events.models import Event, EventRevision
@@ -232,3 +233,34 @@ def test_an_edit_to_an_approved_event_waits_and_attendees_hear_only_once_approve
     assert (approved.join_url, approved.local_starts_at) == ("https://phish.example/login", later)
     assert [message.to for message in mail.outbox] == [["ana@example.org"]]
     assert AuditEntry.objects.filter(action="approve event edit", object_id=str(event.pk)).exists()
+
+
+def test_a_moderator_rejects_an_event_edit_and_sees_it_listed_by_the_event(
+    as_bob,
+    campaign,
+    moderator_client,  # noqa: F811
+):
+    event = EventFactory(campaign=campaign, slug="rally", title="Rally for Peru")
+    as_bob.post("/dashboard/c/peru/events/rally/edit/", event_form(event, title="Rally at the embassy"))
+    revision = EventRevision.objects.get()
+
+    queue = moderator_client.get(EVENT_EDITS)
+    page = moderator_client.get(f"{EVENT_EDITS}{revision.pk}/change/").content.decode()
+    run_action(moderator_client, EVENT_EDITS, "reject_edits", [revision.pk], "Wrong place")
+
+    assert [str(row) for row in queue.context["cl"].result_list] == ["Rally for Peru"]
+    assert "Rally for Peru" in page and "Rally at the embassy" in page
+    assert Event.objects.get(pk=event.pk).title == "Rally for Peru"
+    entry = AuditEntry.objects.get(action="reject event edit")
+    assert (entry.object_type, entry.object_repr) == ("event", "Rally for Peru")
+    assert entry.object_id == str(event.pk)
+
+
+@pytest.mark.parametrize("model", [StatementRevision, EventRevision])
+def test_the_database_keeps_one_pending_edit_per_statement_or_event(model, campaign, statement):
+    revised = statement if model is StatementRevision else EventFactory(campaign=campaign)
+    model.objects.create(**{model.revises: revised}, changes={"title": "One"})
+    model.objects.create(**{model.revises: revised}, changes={"title": "Old"}, decision="rejected")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        model.objects.create(**{model.revises: revised}, changes={"title": "Two"})
