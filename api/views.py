@@ -6,9 +6,12 @@ gets 401, a read-only key that tries to write gets 403.
 """
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from ninja import NinjaAPI, Query, Router, Schema, Swagger
 from ninja.errors import ValidationError
@@ -75,13 +78,6 @@ def _campaign(request):
     return request.auth.campaign
 
 
-def _one(queryset, public_id: UUID):
-    found = queryset.filter(uuid=public_id).first()
-    if found is None:
-        raise Http404
-    return found
-
-
 class PageParams(Schema):
     page: int | None = None
     per_page: int | None = None
@@ -101,6 +97,47 @@ def _page(request, querysets, params: PageParams, rel, represent):
 
 
 COLLECTION = {200: schemas.Collection, **ERRORS}
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of resource as the API lists and finds it: its rows of a campaign (every query starts
+    there, so another campaign's id is not found), the collection's rel, and what a row shows."""
+
+    rel: str
+    rows: Callable[..., QuerySet]  # (campaign)
+    show: Callable[..., dict]  # (row, links, campaign)
+
+
+PETITIONS = Kind("osdi:petitions", resources.petitions, lambda row, links, _: resources.petition(row, links))
+EVENTS = Kind("osdi:events", resources.events, lambda row, links, _: resources.event(row, links))
+ATTENDANCES = Kind("osdi:attendances", resources.attendances, resources.attendance)
+FUNDRAISING_PAGES = Kind(
+    "osdi:fundraising_pages", resources.funds, lambda row, links, _: resources.fundraising_page(row, links)
+)
+DONATIONS = Kind("osdi:donations", resources.donations, lambda row, links, _: resources.donation(row, links))
+
+
+def _list(request, kind: Kind, params: PageParams, **within):
+    """A page of the key's campaign's rows of this kind (`within`: of one event, one fund)."""
+    campaign, links = _campaign(request), Links(request)
+    rows = kind.rows(campaign).filter(**within)
+    return _page(request, [rows], params, kind.rel, lambda row: kind.show(row, links, campaign))
+
+
+def _find(request, kind: Kind, public_id: UUID):
+    found = kind.rows(_campaign(request)).filter(uuid=public_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _show(request, kind: Kind, row, status=200) -> HttpResponse:
+    return hal(kind.show(row, Links(request), _campaign(request)), status=status)
+
+
+def _detail(request, kind: Kind, public_id: UUID) -> HttpResponse:
+    return _show(request, kind, _find(request, kind, public_id))
 
 
 # --- Entry point ---------------------------------------------------------------------------------
@@ -142,15 +179,12 @@ def entry_point(request):
 
 @v1.get("/petitions", response=COLLECTION, summary="Petitions (the campaign's public statements)")
 def petitions(request, params: Query[PageParams]):
-    links = Links(request)
-    qs = resources.petitions(_campaign(request))
-    return _page(request, [qs], params, "osdi:petitions", lambda s: resources.petition(s, links))
+    return _list(request, PETITIONS, params)
 
 
 @v1.get("/petitions/{petition_id}", response={200: schemas.Petition, **ERRORS}, summary="One petition")
 def petition(request, petition_id: UUID):
-    statement = _one(resources.petitions(_campaign(request)), petition_id)
-    return hal(resources.petition(statement, Links(request)))
+    return _detail(request, PETITIONS, petition_id)
 
 
 def _signature_page(request, statements, params):
@@ -172,7 +206,7 @@ def _signature_page(request, statements, params):
     summary="Confirmed signatures of one petition",
 )
 def petition_signatures(request, petition_id: UUID, params: Query[PageParams]):
-    statement = _one(resources.petitions(_campaign(request)), petition_id)
+    statement = _find(request, PETITIONS, petition_id)
     return _signature_page(request, [(statement.pk, statement.uuid)], params)
 
 
@@ -217,7 +251,7 @@ def signature(request, signature_id: UUID):
     summary="Add a signature (as the signing form does; read-write keys only)",
 )
 def add_signature(request, petition_id: UUID, payload: schemas.SignatureIn):
-    statement = _one(resources.petitions(_campaign(request)), petition_id)
+    statement = _find(request, PETITIONS, petition_id)
     writes.require_write(request)
     writes.add_signature(request, statement, payload)
     # The same answer whether or not the address had signed: the API does not tell who signed.
@@ -254,44 +288,27 @@ def person(request, person_id: UUID):
 
 @v1.get("/events", response=COLLECTION, summary="Events")
 def events(request, params: Query[PageParams]):
-    links = Links(request)
-    return _page(
-        request,
-        [resources.events(_campaign(request))],
-        params,
-        "osdi:events",
-        lambda e: resources.event(e, links),
-    )
+    return _list(request, EVENTS, params)
 
 
 @v1.get("/events/{event_id}", response={200: schemas.Event, **ERRORS}, summary="One event")
 def event(request, event_id: UUID):
-    return hal(resources.event(_one(resources.events(_campaign(request)), event_id), Links(request)))
-
-
-def _attendance_page(request, queryset, params):
-    links = Links(request)
-    campaign = _campaign(request)
-    return _page(
-        request, [queryset], params, "osdi:attendances", lambda a: resources.attendance(a, links, campaign)
-    )
+    return _detail(request, EVENTS, event_id)
 
 
 @v1.get("/events/{event_id}/attendances", response=COLLECTION, summary="Sign-ups for one event")
 def event_attendances(request, event_id: UUID, params: Query[PageParams]):
-    found = _one(resources.events(_campaign(request)), event_id)
-    return _attendance_page(request, resources.attendances(_campaign(request)).filter(event=found), params)
+    return _list(request, ATTENDANCES, params, event=_find(request, EVENTS, event_id))
 
 
 @v1.get("/attendances", response=COLLECTION, summary="Sign-ups for every event")
 def attendances(request, params: Query[PageParams]):
-    return _attendance_page(request, resources.attendances(_campaign(request)), params)
+    return _list(request, ATTENDANCES, params)
 
 
 @v1.get("/attendances/{attendance_id}", response={200: schemas.Attendance, **ERRORS}, summary="One sign-up")
 def attendance(request, attendance_id: UUID):
-    row = _one(resources.attendances(_campaign(request)), attendance_id)
-    return hal(resources.attendance(row, Links(request), _campaign(request)))
+    return _detail(request, ATTENDANCES, attendance_id)
 
 
 @v1.put(
@@ -300,11 +317,10 @@ def attendance(request, attendance_id: UUID):
     summary="Record attendance at the door (read-write keys only)",
 )
 def record_attendance(request, attendance_id: UUID, payload: schemas.AttendanceIn):
-    row = _one(resources.attendances(_campaign(request)), attendance_id)
+    row = _find(request, ATTENDANCES, attendance_id)
     writes.require_write(request)
     writes.record_attendance(row, payload)
-    row = _one(resources.attendances(_campaign(request)), attendance_id)
-    return hal(resources.attendance(row, Links(request), _campaign(request)))
+    return _detail(request, ATTENDANCES, attendance_id)
 
 
 # --- Fundraising pages and donations -------------------------------------------------------------
@@ -312,14 +328,7 @@ def record_attendance(request, attendance_id: UUID, payload: schemas.AttendanceI
 
 @v1.get("/fundraising_pages", response=COLLECTION, summary="The fighting fund")
 def fundraising_pages(request, params: Query[PageParams]):
-    links = Links(request)
-    return _page(
-        request,
-        [resources.funds(_campaign(request))],
-        params,
-        "osdi:fundraising_pages",
-        lambda f: resources.fundraising_page(f, links),
-    )
+    return _list(request, FUNDRAISING_PAGES, params)
 
 
 @v1.get(
@@ -328,28 +337,22 @@ def fundraising_pages(request, params: Query[PageParams]):
     summary="One fundraising page",
 )
 def fundraising_page(request, page_id: UUID):
-    return hal(resources.fundraising_page(_one(resources.funds(_campaign(request)), page_id), Links(request)))
-
-
-def _donation_page(request, queryset, params):
-    links = Links(request)
-    return _page(request, [queryset], params, "osdi:donations", lambda d: resources.donation(d, links))
+    return _detail(request, FUNDRAISING_PAGES, page_id)
 
 
 @v1.get("/fundraising_pages/{page_id}/donations", response=COLLECTION, summary="Donations to one fund")
 def fund_donations(request, page_id: UUID, params: Query[PageParams]):
-    fund = _one(resources.funds(_campaign(request)), page_id)
-    return _donation_page(request, resources.donations(_campaign(request)).filter(fund=fund), params)
+    return _list(request, DONATIONS, params, fund=_find(request, FUNDRAISING_PAGES, page_id))
 
 
 @v1.get("/donations", response=COLLECTION, summary="Donations")
 def donations(request, params: Query[PageParams]):
-    return _donation_page(request, resources.donations(_campaign(request)), params)
+    return _list(request, DONATIONS, params)
 
 
 @v1.get("/donations/{donation_id}", response={200: schemas.Donation, **ERRORS}, summary="One donation")
 def donation(request, donation_id: UUID):
-    return hal(resources.donation(_one(resources.donations(_campaign(request)), donation_id), Links(request)))
+    return _detail(request, DONATIONS, donation_id)
 
 
 @v1.post(
@@ -358,10 +361,10 @@ def donation(request, donation_id: UUID):
     summary="Record an offline donation (read-write keys only)",
 )
 def add_donation(request, page_id: UUID, payload: schemas.DonationIn):
-    fund = _one(resources.funds(_campaign(request)), page_id)
+    fund = _find(request, FUNDRAISING_PAGES, page_id)
     writes.require_write(request)
     row = writes.record_donation(request, fund, payload)
-    return hal(resources.donation(row, Links(request)), status=201)
+    return _show(request, DONATIONS, row, status=201)
 
 
 api.add_router("/v1", v1)

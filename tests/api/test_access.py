@@ -43,9 +43,20 @@ def test_it_answers_404_for_another_campaigns_person(ours, theirs, reader):
         assert reader.get(person["_links"]["self"]["href"]).status_code == 404
 
 
+COLLECTIONS = ("petitions", "signatures", "people", "events", "attendances", "fundraising_pages", "donations")
+
+
 def test_it_lists_nothing_of_another_campaign(ours, theirs, reader):
-    theirs_ids = {f"campaign:{obj.uuid}" for obj in (theirs.signature, theirs.attendee, theirs.donation)}
-    for collection in ("petitions", "signatures", "people", "events", "attendances", "donations"):
+    their_rows = (
+        theirs.statement,
+        theirs.signature,
+        theirs.event,
+        theirs.attendee,
+        theirs.fund,
+        theirs.donation,
+    )
+    theirs_ids = {f"campaign:{obj.uuid}" for obj in their_rows}
+    for collection in COLLECTIONS:
         body = reader.get(f"/api/v1/{collection}").json()
         listed = {i for item in body["_embedded"][f"osdi:{collection}"] for i in item["identifiers"]}
         assert listed and not listed & theirs_ids, collection
