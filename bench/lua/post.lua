@@ -3,17 +3,11 @@
 -- Each request sends <prefix>name=Bench+Signer+<n>&email=<unique address> and comes from its own
 -- address (X-Forwarded-For, read because the bench's server trusts one proxy), as in a real surge:
 -- four in five addresses at a big webmail provider, the rest each at a domain of its own.
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-  thread:set("id", #threads)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "") .. "report.lua")
 
 function init(args)
   path, cookie, prefix, run = args[1], args[2], args[3], args[4]
   counter = 0
-  statuses = {}
   headers = {
     ["Content-Type"] = "application/x-www-form-urlencoded",
     ["Cookie"] = cookie,
@@ -32,25 +26,4 @@ function request()
   headers["X-Forwarded-For"] = string.format("10.%d.%d.%d",
     (id * 16 + math.floor(counter / 65536)) % 256, math.floor(counter / 256) % 256, counter % 256)
   return wrk.format("POST", path, headers, body)
-end
-
-function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
-end
-
-function done(summary, latency, requests)
-  local total = {}
-  for _, thread in ipairs(threads) do
-    for status, n in pairs(thread:get("statuses")) do
-      total[status] = (total[status] or 0) + n
-    end
-  end
-  local parts = {}
-  for status, n in pairs(total) do table.insert(parts, string.format('"%d": %d', status, n)) end
-  local e = summary.errors
-  io.write(string.format(
-    'BENCH-JSON {"requests": %d, "duration_us": %d, "p50_us": %d, "p99_us": %d, "max_us": %d, ' ..
-    '"errors": {"connect": %d, "read": %d, "write": %d, "status": %d, "timeout": %d}, "statuses": {%s}}\n',
-    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
-    e.connect, e.read, e.write, e.status, e.timeout, table.concat(parts, ", ")))
 end
