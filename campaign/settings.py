@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # The project itself: settings, URLs, the shared helpers, the project-wide commands (demo).
     "campaign",
     "outbox",
+    "safety",
     "petitions",
     "organisers",
     "events",
@@ -70,7 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First, so that every later reader of REMOTE_ADDR (signing, allauth's rate limits) gets the client.
-    "moderation.abuse.TrustedProxyMiddleware",
+    "safety.abuse.TrustedProxyMiddleware",
     "monitoring.middleware.ProbeMiddleware",
     "monitoring.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",

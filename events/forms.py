@@ -7,8 +7,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from campaign.slugs import is_reserved, validate_not_reserved
-from moderation import abuse
 from petitions.signup import SignUpForm, clean_text
+from safety import abuse
 
 from .models import Event
 from .services import consent_wording

@@ -19,13 +19,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from campaign import events as campaign_events
-from moderation import abuse
 from outbox import services as outbox
 from outbox.models import OutboxMessage
 from outbox.services import enqueue_many
 from petitions import revisions
 from petitions.models import Campaign
 from petitions.signup import RequestInfo, hash_ip, normalize_email
+from safety import abuse
 
 from .emails import ACTIVE, ATTENDEE, CONFIRM_PLACE
 from .models import Attendee, ChangeNotice, Event, EventChange, EventRevision, ReminderSent

@@ -2,7 +2,7 @@
 
 The total raised is kept on the fund by a periodic tally (see services.tally), never updated per
 donation. Donations are never deleted: a mistaken one is voided with a reason, and every change
-to a donation leaves an entry in the moderation audit trail (moderation.AuditEntry).
+to a donation leaves an entry in the audit trail (safety.AuditEntry).
 """
 
 import functools

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from campaign import events
-from moderation.models import AuditEntry
-from moderation.services import audit
+from safety.models import AuditEntry
+from safety.services import audit
 
 from .models import Donation, Fund
 
@@ -103,7 +103,7 @@ def summary(fund: Fund, now: datetime | None = None, language: str | None = None
     )
 
 
-# Actions in the audit trail (moderation.AuditEntry, object_type "donation", object_id its uuid).
+# Actions in the audit trail (safety.AuditEntry, object_type "donation", object_id its uuid).
 RECORDED, CHANGED, VOIDED = "record donation", "change donation", "void donation"
 
 

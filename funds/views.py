@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.http import see_other
-from moderation.services import audit
 from organisers.access import member_required
+from safety.services import audit
 
 from . import services
 from .forms import DonationForm, FundForm, VoidForm

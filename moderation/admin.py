@@ -1,15 +1,12 @@
-"""Moderators' admin: the listing queue, block lists, the audit trail and the trending view.
+"""Moderators' admin: the queues (listings, held signatures, statements, events and their edits),
+the statement and signature lists, and the trending view. Block lists and the audit trail: safety.
 
 Every action that changes something asks for an optional reason on an intermediate page and goes
 through moderation.services, which writes the audit trail.
 """
 
-from functools import wraps
-
-from django import forms
 from django.conf import settings
-from django.contrib import admin, messages
-from django.contrib.admin import helpers
+from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
@@ -18,15 +15,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
 from petitions import revisions
-from petitions.models import Signature
+from petitions.models import Signature, Statement, StatementTranslation
+from safety.services import audit
 
-from . import abuse, services
+from . import services
+from .actions import CountryFilter, SignatureActions, action_with_reason
 from .models import (
-    AuditEntry,
-    BlockRule,
     EventAwaitingApproval,
     EventEditAwaitingApproval,
     HeldForReview,
@@ -36,117 +32,6 @@ from .models import (
     StatementEditAwaitingApproval,
     TrendingActivity,
 )
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (optional, kept in the audit trail)"),
-        max_length=1000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
-    )
-
-
-def action_with_reason(description, done_message, permission="change"):
-    """An admin action that first asks for an optional reason, then calls func(request, ids, reason).
-
-    The intermediate page posts the selection back (including "select all" across pages), so the
-    action runs on exactly what the moderator chose. done_message has %(count)d.
-    """
-
-    def decorator(func):
-        @admin.action(description=description, permissions=[permission])
-        @wraps(func)
-        def action(modeladmin, request, queryset):
-            form = ReasonForm(request.POST if "apply" in request.POST else None)
-            if form.is_bound and form.is_valid():
-                ids = list(queryset.order_by().values_list("pk", flat=True))
-                count = func(modeladmin, request, ids, form.cleaned_data["reason"])
-                modeladmin.message_user(request, done_message % {"count": count}, messages.SUCCESS)
-                return None
-            context = {
-                **modeladmin.admin_site.each_context(request),
-                "title": description,
-                "opts": modeladmin.model._meta,
-                "form": form,
-                "action": func.__name__,
-                "count": queryset.count(),
-                "preview": list(queryset[:20]),
-                "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
-                "select_across": request.POST.get("select_across", "0"),
-                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            }
-            return TemplateResponse(request, "admin/moderation/action_reason.html", context)
-
-        return action
-
-    return decorator
-
-
-class SignatureActions:
-    """Actions shared by the signature list and the moderation queue."""
-
-    @action_with_reason(_("Approve public listing"), _("%(count)d listings approved."))
-    def approve_listing(self, request, ids, reason):
-        return services.decide_listing(request.user, ids, "approve", reason)
-
-    @action_with_reason(_("Reject public listing"), _("%(count)d listings rejected."))
-    def reject_listing(self, request, ids, reason):
-        return services.decide_listing(request.user, ids, "reject", reason)
-
-    @action_with_reason(_("Hide from the public list"), _("%(count)d listings hidden."))
-    def hide_listing(self, request, ids, reason):
-        return services.decide_listing(request.user, ids, "hide", reason)
-
-    @action_with_reason(_("Feature at the top of the list (notable)"), _("%(count)d marked notable."))
-    def mark_notable(self, request, ids, reason):
-        return services.set_notable(request.user, ids, True, reason)
-
-    @action_with_reason(_("Stop featuring (not notable)"), _("%(count)d no longer notable."))
-    def unmark_notable(self, request, ids, reason):
-        return services.set_notable(request.user, ids, False, reason)
-
-    @action_with_reason(_("Mark as fraudulent (excluded from totals)"), _("%(count)d marked fraudulent."))
-    def mark_fraudulent(self, request, ids, reason):
-        return services.exclude(request.user, ids, Signature.Status.FRAUDULENT, reason)
-
-    @action_with_reason(_("Mark as invalid (excluded from totals)"), _("%(count)d marked invalid."))
-    def mark_invalid(self, request, ids, reason):
-        return services.exclude(request.user, ids, Signature.Status.INVALID, reason)
-
-    @action_with_reason(_("Restore (release held, undo invalid or fraudulent)"), _("%(count)d restored."))
-    def restore(self, request, ids, reason):
-        return services.restore(request.user, ids, reason)
-
-
-class CountryFilter(admin.SimpleListFilter):
-    """Country as a drop-down of the countries present (a form, no script): a list of 250 links
-    would be 6,800 px tall."""
-
-    title = _("country")
-    parameter_name = "country"
-    template = "admin/moderation/dropdown_filter.html"
-
-    def lookups(self, request, model_admin):
-        codes = model_admin.get_queryset(request).order_by().values_list("country", flat=True).distinct()
-        return sorted(((code, countries.name(code) or code) for code in codes), key=lambda c: c[1])
-
-    def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(country=self.value())
-        return queryset
-
-    def choices(self, changelist):
-        # The form replaces the query string: the other filters and the search go along hidden.
-        keep = [
-            (key, value)
-            for key, values in changelist.params.items()
-            if key not in (self.parameter_name, "p")
-            for value in (values if isinstance(values, list) else [values])
-        ]
-        yield {"selected": self.value() is None, "value": "", "display": _("All"), "keep": keep}
-        for code, name in self.lookup_choices:
-            yield {"selected": self.value() == str(code), "value": code, "display": name}
 
 
 class SignatureQueueAdmin(admin.ModelAdmin):
@@ -427,59 +312,6 @@ class EditQueueAdmin(ContentQueueAdmin):
 admin.site.register([StatementEditAwaitingApproval, EventEditAwaitingApproval], EditQueueAdmin)
 
 
-@admin.register(BlockRule)
-class BlockRuleAdmin(admin.ModelAdmin):
-    list_display = ("value", "kind", "reason", "created_by", "created_at")
-    list_filter = ("kind",)
-    search_fields = ("value", "reason")
-    fields = ("kind", "value", "reason")
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        with transaction.atomic():
-            super().save_model(request, obj, form, change)
-            services.audit(
-                request.user,
-                "block rule changed" if change else "block rule added",
-                [("blockrule", obj.pk, str(obj), {"changed": form.changed_data})],
-            )
-        abuse.forget_block_rules()
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, BlockRule.objects.filter(pk=obj.pk))
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            rows = list(queryset)
-            services.audit(
-                request.user, "block rule removed", [("blockrule", r.pk, str(r), {}) for r in rows]
-            )
-            queryset.delete()
-        abuse.forget_block_rules()
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    """Read-only for everyone, superusers included: the trail is written by the services only."""
-
-    list_display = ("created_at", "actor_name", "action", "object_type", "object_repr", "reason")
-    list_filter = ("action", "object_type", ("created_at", admin.DateFieldListFilter))
-    search_fields = ("object_id", "object_repr", "actor_name", "reason")
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-    list_per_page = 100
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(TrendingActivity)
 class TrendingAdmin(admin.ModelAdmin):
     """Not a list of rows: the changelist page shows the last hour's unusual signing rates."""
@@ -515,3 +347,208 @@ class TrendingAdmin(admin.ModelAdmin):
             "min_per_domain": settings.TRENDING_MIN_PER_DOMAIN,
         }
         return TemplateResponse(request, "admin/moderation/trending.html", context)
+
+
+# --- The statement and signature lists, with the same actions as the queues ----------------------
+
+
+class StatementTranslationInline(admin.StackedInline):
+    model = StatementTranslation
+    fields = ("language", "title", "body")
+    extra = 0
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    list_display = (
+        "title",
+        "campaign",
+        "status",
+        "signature_count",
+        "target",
+        "closes_at",
+        "approved_at",
+        "created_at",
+    )
+    actions = (approve_statements,)
+    list_filter = ("status", "campaign")
+    search_fields = ("title", "slug", "campaign__title")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("signature_count", "counted_at", "created_at")
+    fieldsets = (
+        (None, {"fields": ("campaign", "title", "slug", "status", "body")}),
+        (
+            "Signing",
+            {
+                "fields": (
+                    "target",
+                    "closes_at",
+                    "ask_organisation",
+                    "ask_location",
+                    "ask_comment",
+                    "listing_review",
+                )
+            },
+        ),
+        ("Tally", {"fields": ("signature_count", "counted_at", "created_at")}),
+    )
+    inlines = [StatementTranslationInline]
+
+
+class SuspiciousFilter(admin.SimpleListFilter):
+    title = _("suspicious")
+    parameter_name = "suspicious"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("held", _("Held for review now")),
+            ("flagged", _("Flagged by the abuse checks")),
+            ("quick", _("Form sent back quickly")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "quick":
+            return queryset.filter(fill_ms__lt=settings.SIGNING_MIN_FILL_SECONDS * 1000)
+        if self.value() == "held":
+            return queryset.filter(status=Signature.Status.HELD)
+        if self.value() == "flagged":
+            return queryset.exclude(hold_reason="")
+        return queryset
+
+
+@admin.register(Signature)
+class SignatureAdmin(SignatureActions, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "organisation",
+        "kind",
+        "country",
+        "status",
+        "hold_reason",
+        "fill_ms",
+        "listing",
+        "notable",
+        "statement",
+        "created_at",
+    )
+    list_filter = (
+        "status",
+        SuspiciousFilter,
+        "kind",
+        "listing",
+        "source",
+        ("created_at", admin.DateFieldListFilter),
+        "statement",
+        CountryFilter,
+    )
+    search_fields = ("name", "email_normalized", "organisation")
+    list_select_related = ("statement",)
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 100
+    actions = (
+        "mark_fraudulent",
+        "mark_invalid",
+        "restore",
+        "resend_confirmation",
+        "approve_listing",
+        "reject_listing",
+        "hide_listing",
+        "mark_notable",
+        "unmark_notable",
+    )
+    readonly_fields = (
+        "uuid",
+        "statement",
+        "email",
+        "email_normalized",
+        "email_domain",
+        "status",
+        "hold_reason",
+        "fill_ms",
+        "created_at",
+        "confirmed_at",
+        "consent_contact",
+        "consent_text",
+        "consent_at",
+        "language",
+        "source",
+        "referrer",
+        "utm_source",
+        "ip_hash",
+        "user_agent",
+        "counted",
+        "mails_requested",
+    )
+    fields = (
+        "uuid",
+        "statement",
+        "status",
+        "hold_reason",
+        "fill_ms",
+        "kind",
+        "name",
+        "email",
+        "country",
+        "organisation",
+        "role",
+        "location",
+        "comment",
+        "show_publicly",
+        "listing",
+        "notable",
+        "consent_contact",
+        "consent_text",
+        "consent_at",
+        "created_at",
+        "confirmed_at",
+        "language",
+        "source",
+        "referrer",
+        "utm_source",
+        "ip_hash",
+        "user_agent",
+        "counted",
+        "mails_requested",
+        "email_normalized",
+        "email_domain",
+    )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would leave the totals wrong until the nightly recount: mark invalid instead.
+        return request.user.is_superuser
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The trending view links here filtered by IP hash or email domain.
+        if lookup in ("ip_hash__exact", "email_domain__exact"):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            changes = {
+                name: [str(form.initial.get(name)), str(form.cleaned_data.get(name))]
+                for name in form.changed_data
+            }
+            services.record_change(request.user, "signature", obj.uuid, str(obj), {"changed": changes})
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            rows = list(queryset.values("uuid", "name", "statement_id", "status", "counted"))
+            audit(
+                request.user,
+                "delete",
+                [("signature", row["uuid"], row["name"], {"was_counted": row["counted"]}) for row in rows],
+            )
+            super().delete_queryset(request, queryset)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, Signature.objects.filter(pk=obj.pk))
+
+    @action_with_reason(_("Re-send the confirmation email"), _("%(count)d confirmation emails queued."))
+    def resend_confirmation(self, request, ids, reason):
+        return services.resend_confirmation(request.user, ids, reason)

@@ -17,8 +17,7 @@ from events.models import Event, EventRevision
 from petitions import revisions
 from petitions import services as petitions
 from petitions.models import Signature, Statement, StatementRevision
-
-from .models import AuditEntry
+from safety.services import actor_name, audit
 
 LISTING_DECISIONS = {
     "approve": Signature.Listing.APPROVED,
@@ -27,38 +26,10 @@ LISTING_DECISIONS = {
 }
 
 
-def _actor_name(actor) -> str:
-    return actor.get_username() if actor is not None else "system"
-
-
 def _signature_repr(row: dict) -> str:
     if row.get("organisation"):
         return f"{row['organisation']} ({row['name']})"[:200]
     return row["name"][:200]
-
-
-def audit(actor, action: str, entries: list[tuple[str, str, str, dict]], reason: str = "") -> int:
-    """Record one audit entry per (object_type, object_id, object_repr, details); return how many."""
-    now = timezone.now()
-    name = _actor_name(actor)
-    AuditEntry.objects.bulk_create(
-        [
-            AuditEntry(
-                actor=actor,
-                actor_name=name,
-                created_at=now,
-                action=action,
-                object_type=object_type,
-                object_id=str(object_id),
-                object_repr=object_repr[:200],
-                reason=reason[:1000],
-                details=details,
-            )
-            for object_type, object_id, object_repr, details in entries
-        ],
-        batch_size=500,
-    )
-    return len(entries)
 
 
 def _signature_rows(ids, **filters) -> list[dict]:
@@ -196,7 +167,7 @@ def decide_revisions(actor, model, revision_ids, approve: bool, reason: str = ""
                     object_type,
                     revision.revised.pk,
                     str(revision.revised),
-                    {"changed": sorted(revision.changes), "author": _actor_name(revision.author)},
+                    {"changed": sorted(revision.changes), "author": actor_name(revision.author)},
                 )
                 for revision in pending
             ],

@@ -6,7 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
-from moderation import abuse
+from safety import abuse
 
 from .models import Signature
 from .services import consent_wording

@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 
 from campaign import events
 from campaign.addresses import canonical_email
-from moderation import abuse
 from outbox.services import enqueue
+from safety import abuse
 
 from .models import Signature, Statement
 from .tokens import InvalidToken, read_confirm_token
@@ -69,7 +69,7 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
     this statement in the last day: that cap is the only thing that silences, the same for all.
 
     An attempt that fails the abuse checks (block lists, rate limits, no form time: see
-    moderation.abuse) is stored held for review: mailed like any other, but counted only once a
+    safety.abuse) is stored held for review: mailed like any other, but counted only once a
     moderator releases it. The caller answers the same either way.
 
     Returns the new signature, or None when nothing was stored (an offline confirmation of an

@@ -11,7 +11,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaign.http import see_other
-from moderation import abuse
+from safety import abuse
 
 from . import pagecache, services
 from .forms import SignatureForm

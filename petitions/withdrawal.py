@@ -7,6 +7,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
 from campaign import events
+from safety.models import AuditEntry
 
 from .models import Signature, Statement
 from .tokens import InvalidToken, read_withdraw_token
@@ -49,8 +50,6 @@ def scrub_audit_trail(signature_uuids) -> None:
 
     Entries name the signature (object_repr), and an admin edit records the values it changed.
     """
-    from moderation.models import AuditEntry
-
     entries = AuditEntry.objects.filter(
         object_type="signature", object_id__in=[str(u) for u in signature_uuids]
     )

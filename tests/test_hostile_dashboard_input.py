@@ -239,7 +239,7 @@ def test_it_filters_and_searches_the_admin_lists_with_a_nul_in_the_value(admin_c
     settings.MFA_REQUIRED_FOR_STAFF = False
 
     filtered = admin_client.get("/admin/petitions/signature/?status__exact=confirm%00ed")
-    searched = admin_client.get("/admin/moderation/auditentry/?q=a%00b&action=x%00")
+    searched = admin_client.get("/admin/safety/auditentry/?q=a%00b&action=x%00")
 
     assert (filtered.status_code, searched.status_code) == (200, 200)
     assert [signature.name for signature in filtered.context["cl"].result_list] == ["Ana Torres"]

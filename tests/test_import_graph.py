@@ -19,17 +19,9 @@ PROJECT = {
     *("celery", "wsgi", "asgi", "startup", "management"),
 }
 
-# Imports that still run upward, to be removed (see the README, "Architecture"): each entry is an
-# edge (importer, imported) and why it is still there. Nothing may be added to this list.
-KNOWN = {
-    # The abuse checks (moderation/abuse.py, with its block lists) and the audit log
-    # (moderation.models.AuditEntry) sit in the moderation app, whose admin queues import
-    # petitions; they belong in an app below petitions. petitions/admin.py imports moderation's
-    # admin actions: the signature admin belongs in moderation.
-    ("petitions", "moderation"),
-    # The same abuse checks, at events' sign-up; moderation reviews edits to events.
-    ("events", "moderation"),
-}
+# Imports that still run upward, to be removed: each entry is an edge (importer, imported) and why
+# it is still there. Nothing may be added to this list.
+KNOWN: set[tuple[str, str]] = set()
 
 
 def node(path: Path) -> str | None:

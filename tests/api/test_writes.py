@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 
 from api.models import OfflineConfirmation
-from moderation import abuse
-from moderation.models import BlockRule
 from petitions.models import Signature
+from safety import abuse
+from safety.models import BlockRule
 
 pytestmark = pytest.mark.django_db
 

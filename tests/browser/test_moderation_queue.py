@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from moderation.models import AuditEntry
 from petitions.models import Signature
+from safety.models import AuditEntry
 from tests.factories import ConfirmedSignatureFactory, SignatureFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from moderation import abuse
 from petitions.models import Signature
+from safety import abuse
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

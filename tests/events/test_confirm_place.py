@@ -77,7 +77,7 @@ def test_a_sign_up_over_the_rate_limit_keeps_no_place(
 ):
     settings.SIGNING_RATE_LIMITS_ENABLED = True
     settings.SIGNING_RATE_LIMITS_PER_IP = [(2, 60)]
-    from moderation import abuse
+    from safety import abuse
 
     abuse._redis_down_until = 0.0
     for i in range(3):

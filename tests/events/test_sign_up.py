@@ -295,8 +295,8 @@ def test_it_rejects_disposable_email_addresses_next_to_the_field(client, event):
 
 
 def test_it_keeps_no_place_for_a_blocked_address_but_mails_its_owner(sign_up, event):
-    from moderation.abuse import forget_block_rules
-    from moderation.models import BlockRule
+    from safety.abuse import forget_block_rules
+    from safety.models import BlockRule
 
     BlockRule.objects.create(kind=BlockRule.Kind.DOMAIN, value="spam.example")
     forget_block_rules()

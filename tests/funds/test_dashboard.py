@@ -4,8 +4,8 @@ import pytest
 
 from funds import services
 from funds.models import Donation, Fund
-from moderation.models import AuditEntry
 from organisers.models import Membership, Role
+from safety.models import AuditEntry
 from tests.funds.factories import DonationFactory
 from tests.organisers.conftest import make_user
 

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from moderation import abuse
 from moderation.management.commands.setup_moderators import setup_moderators
+from safety import abuse
 
 URL = "/c/peru/statement/"
 

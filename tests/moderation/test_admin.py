@@ -4,9 +4,9 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core import mail
 
-from moderation.models import AuditEntry, BlockRule
 from petitions import services as petitions
 from petitions.models import Signature, Statement
+from safety.models import AuditEntry, BlockRule
 from tests.factories import ConfirmedSignatureFactory, SignatureFactory
 
 QUEUE = "/admin/moderation/organisationawaitingapproval/"
@@ -183,13 +183,13 @@ def test_it_audits_edits_made_in_the_signature_form(moderator_client, statement)
 
 def test_it_audits_block_rules_added_and_removed(moderator_client):
     response = moderator_client.post(
-        "/admin/moderation/blockrule/add/", {"kind": "domain", "value": " *.Spam.Example ", "reason": "spam"}
+        "/admin/safety/blockrule/add/", {"kind": "domain", "value": " *.Spam.Example ", "reason": "spam"}
     )
 
     assert response.status_code == 302
     rule = BlockRule.objects.get()
     assert rule.value == "*.spam.example"
-    moderator_client.post(f"/admin/moderation/blockrule/{rule.pk}/delete/", {"post": "yes"})
+    moderator_client.post(f"/admin/safety/blockrule/{rule.pk}/delete/", {"post": "yes"})
     assert not BlockRule.objects.exists()
     assert list(AuditEntry.objects.order_by("id").values_list("action", flat=True)) == [
         "block rule added",
@@ -202,7 +202,7 @@ def test_it_audits_block_rules_added_and_removed(moderator_client):
     [("ip", "300.1.1.1/8"), ("domain", "not a domain"), ("email", "nope"), ("domain", "*.")],
 )
 def test_it_rejects_invalid_block_rules_next_to_the_field(moderator_client, kind, value):
-    response = moderator_client.post("/admin/moderation/blockrule/add/", {"kind": kind, "value": value})
+    response = moderator_client.post("/admin/safety/blockrule/add/", {"kind": kind, "value": value})
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["value"]
@@ -216,12 +216,12 @@ def test_it_shows_the_audit_trail_read_only_even_to_superusers(
     moderator_client.post(f"{QUEUE}{awaiting_signature.pk}/decide/approve/")
     entry = AuditEntry.objects.get()
 
-    assert moderator_client.get("/admin/moderation/auditentry/").status_code == 200
+    assert moderator_client.get("/admin/safety/auditentry/").status_code == 200
     superuser = django_user_model.objects.create_superuser("root", "root@example.org", "pw")
     client.force_login(superuser)
-    assert client.get("/admin/moderation/auditentry/add/").status_code == 403
-    assert client.post(f"/admin/moderation/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
-    client.post(f"/admin/moderation/auditentry/{entry.pk}/change/", {"reason": "rewritten"})
+    assert client.get("/admin/safety/auditentry/add/").status_code == 403
+    assert client.post(f"/admin/safety/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
+    client.post(f"/admin/safety/auditentry/{entry.pk}/change/", {"reason": "rewritten"})
     assert AuditEntry.objects.get().reason == ""
 
 

@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from events.models import Event, EventRevision
-from moderation.models import AuditEntry
 from petitions.models import Statement, StatementRevision
+from safety.models import AuditEntry
 from tests.events.factories import AttendeeFactory, EventFactory
 from tests.moderation.test_admin import run_action
 from tests.organisers.conftest import _empty_cache, bob  # noqa: F401

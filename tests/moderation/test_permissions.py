@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
     "url",
     [
         "/admin/moderation/listingawaitingapproval/",
-        "/admin/moderation/blockrule/",
-        "/admin/moderation/blockrule/add/",
-        "/admin/moderation/auditentry/",
+        "/admin/safety/blockrule/",
+        "/admin/safety/blockrule/add/",
+        "/admin/safety/auditentry/",
         "/admin/moderation/trendingactivity/",
         "/admin/petitions/signature/",
     ],
@@ -82,4 +82,4 @@ def test_it_sets_up_the_group_idempotently_with_only_moderation_permissions(db):
     assert ("moderation", "change_listingawaitingapproval") in codenames
     assert not any(app == "auth" for app, _codename in codenames)
     assert not any(codename.startswith("delete_") and app == "petitions" for app, codename in codenames)
-    assert ("moderation", "change_auditentry") not in codenames
+    assert ("safety", "change_auditentry") not in codenames

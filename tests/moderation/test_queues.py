@@ -2,8 +2,8 @@
 
 import pytest
 
-from moderation.models import AuditEntry
 from petitions.models import Signature
+from safety.models import AuditEntry
 from tests.factories import ConfirmedSignatureFactory, SignatureFactory
 
 pytestmark = pytest.mark.django_db

@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
-from moderation import abuse
 from petitions.models import Signature
+from safety import abuse
 from tests.factories import StatementFactory
 
 pytestmark = pytest.mark.django_db

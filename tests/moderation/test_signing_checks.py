@@ -5,9 +5,9 @@ import re
 import pytest
 from django.core import mail
 
-from moderation import abuse
-from moderation.models import BlockRule
 from petitions.models import Signature
+from safety import abuse
+from safety.models import BlockRule
 
 pytestmark = pytest.mark.django_db
 

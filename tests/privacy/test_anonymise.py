@@ -133,7 +133,7 @@ def test_exports_after_anonymisation_contain_no_personal_data(closed):
 
 
 def test_the_moderators_audit_trail_keeps_its_entries_but_not_the_names(closed):
-    from moderation.models import AuditEntry
+    from safety.models import AuditEntry
 
     signature = Signature.objects.filter(statement=closed).first()
     AuditEntry.objects.create(

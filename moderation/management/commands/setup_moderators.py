@@ -31,11 +31,11 @@ PERMISSIONS = [
     "moderation.change_statementeditawaitingapproval",
     "moderation.view_eventeditawaitingapproval",
     "moderation.change_eventeditawaitingapproval",
-    "moderation.view_blockrule",
-    "moderation.add_blockrule",
-    "moderation.change_blockrule",
-    "moderation.delete_blockrule",
-    "moderation.view_auditentry",
+    "safety.view_blockrule",
+    "safety.add_blockrule",
+    "safety.change_blockrule",
+    "safety.delete_blockrule",
+    "safety.view_auditentry",
 ]
 
 
