@@ -13,12 +13,9 @@ import http.cookiejar
 import json
 import os
 import re
-import signal
 import socket
-import subprocess
 import sys
 import threading
-import time
 import urllib.parse
 import urllib.request
 import uuid
@@ -28,6 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from bench import system
+from bench.system import free_port
 
 if TYPE_CHECKING:
     from tests.factories import DkimKey
@@ -41,73 +41,28 @@ HTTP_TIMEOUT = 10
 _RUNNING: list["Service"] = []
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until(predicate, *, what: str, timeout: float = WAIT_TIMEOUT, interval: float = 0.1):
     """Poll until predicate() returns something truthy, and return it; fail the test after timeout."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = predicate()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out after {timeout:g}s waiting for {what}")
-        time.sleep(interval)
+    try:
+        return system.wait_until(predicate, what, timeout, interval)
+    except system.BenchError as error:
+        pytest.fail(str(error))
 
 
 # --- Subprocesses ------------------------------------------------------------------------------
 
 
-class Service:
-    """A subprocess in its own process group (so its children stop with it), logging to a file."""
-
-    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = open(self.log_path, "wb")  # closed in stop()
-        self.process = subprocess.Popen(
-            args,
-            cwd=ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+class Service(system.Service):
+    """The bench's subprocess (its own process group, a log file), failing the test when it exits."""
 
     def assert_running(self):
-        if self.process.poll() is not None:
-            pytest.fail(f"{self.name} exited with {self.process.returncode}:\n{self.tail()}")
+        try:
+            self.check()
+        except system.BenchError as error:
+            pytest.fail(str(error))
 
     def tail(self, lines: int = 60) -> str:
-        try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
-        except OSError as exc:
-            return f"(no log: {exc})"
-
-    def stop(self, timeout: float = 10):
-        pgid = self.process.pid  # start_new_session: the group id is the pid of the process we started
-        if self.process.poll() is None:
-            self._signal_group(pgid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self._signal_group(pgid, signal.SIGKILL)
-                self.process.wait(5)
-        # Whatever is left of the group (a gunicorn worker whose master died) goes too.
-        self._signal_group(pgid, signal.SIGKILL)
-        self._log.close()
-
-    @staticmethod
-    def _signal_group(pgid: int, sig: int):
-        try:
-            os.killpg(pgid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
+        return super().tail(lines)
 
 
 # --- SMTP --------------------------------------------------------------------------------------
