@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaign.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Donation, Fund, StripeEvent
 
@@ -124,16 +126,7 @@ class DonationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(admin.ModelAdmin):
+class StripeEventAdmin(ReadOnlyAdmin):
     list_display = ("event_id", "type", "received_at", "donation")
     search_fields = ("event_id",)
     readonly_fields = ("event_id", "type", "received_at", "donation")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from campaign.admin import ReadOnlyAdmin
 from petitions import revisions
 from petitions.models import Signature, Statement, StatementTranslation
 from safety.services import audit
@@ -313,17 +314,8 @@ admin.site.register([StatementEditAwaitingApproval, EventEditAwaitingApproval], 
 
 
 @admin.register(TrendingActivity)
-class TrendingAdmin(admin.ModelAdmin):
+class TrendingAdmin(ReadOnlyAdmin):
     """Not a list of rows: the changelist page shows the last hour's unusual signing rates."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.changelist_view)

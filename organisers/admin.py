@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from campaign.admin import ReadOnlyAdmin
 from petitions.admin import CampaignAdmin as PetitionsCampaignAdmin
 from petitions.models import Campaign
 
@@ -48,17 +49,6 @@ class InvitationAdmin(admin.ModelAdmin):
     readonly_fields = ("uuid", "invited_by", "created_at", "used_at", "used_by")
 
     def has_add_permission(self, request):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

@@ -4,6 +4,8 @@ read-only for everyone."""
 from django.contrib import admin
 from django.db import transaction
 
+from campaign.admin import ReadOnlyAdmin
+
 from .abuse import forget_block_rules
 from .models import AuditEntry, BlockRule
 from .services import audit
@@ -40,7 +42,7 @@ class BlockRuleAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """Read-only for everyone, superusers included: the trail is written by the services only."""
 
     list_display = ("created_at", "actor_name", "action", "object_type", "object_repr", "reason")
@@ -49,12 +51,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_per_page = 100
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
