@@ -103,3 +103,8 @@ messages: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemessages -l es --no-location --no-obsolete \
 		--ignore=.venv --ignore=node_modules --ignore=bench --ignore=tests --ignore=var
 	DJANGO_DEBUG=1 $(PY) manage.py compilemessages -l es --ignore=.venv --ignore=node_modules
+
+# The ceilings and the signing surge with py-spy on the web workers: bench/profile/sign-top.txt.
+.PHONY: profile
+profile: install-dev
+	$(PY) bench/run.py --signing --profile

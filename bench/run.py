@@ -11,8 +11,13 @@ that, from a slower Python generator.
 It prints a table and writes bench/results.json. Knobs: BENCH_DURATION (seconds per load run, 15),
 BENCH_CONNECTIONS (64), BENCH_PAGE_ROWS (1,000,000), BENCH_MAILS (3,000), BENCH_EXPORT_ROWS (1,000,000),
 BENCH_KEEP_DATABASE=1 (keep the database afterwards for a look).
+
+`--signing` runs the two ceilings and the signing surge only (about a minute; nothing is written);
+`--profile` also records the gunicorn workers with py-spy during the surge (bench/profile.py,
+`make profile`).
 """
 
+import argparse
 import contextlib
 import json
 import os
@@ -46,6 +51,7 @@ from bench.load import (  # noqa: E402
     run_wrk,
     signing_form,
 )
+from bench.profile import Profiler  # noqa: E402
 from bench.system import (  # noqa: E402
     BenchError,
     CpuWatch,
@@ -167,6 +173,10 @@ def ensure_redis(bench: Bench, redis_url: str) -> str:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description="make bench: the signing path under load")
+    parser.add_argument("--signing", action="store_true", help="the ceilings and the signing surge only")
+    parser.add_argument("--profile", action="store_true", help="py-spy on the web workers during the surge")
+    options = parser.parse_args()
     log_dir = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
     bench = Bench(log_dir)
 
@@ -175,7 +185,7 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, interrupted)
     try:
-        run(bench)
+        run(bench, signing_only=options.signing, profile=options.profile)
     except (BenchError, KeyboardInterrupt) as exc:
         say(f"bench failed: {exc or 'interrupted'}")
         for service in bench.services:
@@ -189,7 +199,7 @@ def main() -> int:
     return 0
 
 
-def run(bench: Bench) -> None:
+def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> None:
     results = bench.results
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
@@ -332,9 +342,12 @@ def run(bench: Bench) -> None:
     # these hardly change when other work shares the machine.
     cpu_per_request = results.setdefault("cpu_ms_per_request", {})
 
-    def load(name: str, kind: str, path: str, *, cookie: str = "", prefix: str = "") -> Load:
+    def load(
+        name: str, kind: str, path: str, *, cookie: str = "", prefix: str = "", profiled: bool = False
+    ) -> Load:
         url = site_url + path
-        with CpuWatch(database_name, web.pid) as watch:
+        profiler = Profiler(name, web.pid) if profiled else contextlib.nullcontext()
+        with CpuWatch(database_name, web.pid) as watch, profiler:
             if wrk:
                 if kind == "get":
                     result = run_wrk(wrk, url, "get.lua", [], DURATION)
@@ -386,7 +399,7 @@ def run(bench: Bench) -> None:
     # The signing surge: the real form, CSRF on, unique emails.
     say("signing surge: the real signing form")
     mails_before = mails.count
-    sign = load("sign", "post", sign_path, cookie=cookie, prefix=prefix)
+    sign = load("sign", "post", sign_path, cookie=cookie, prefix=prefix, profiled=profile)
     # Requests still in the listen backlog when wrk stopped are served after it: count once settled.
     stored, previous = sign_statement.signatures.count(), -1
     while stored != previous:
@@ -401,6 +414,9 @@ def run(bench: Bench) -> None:
         sign_answered_303=answered,
         sign_stored=stored,
     )
+    if signing_only:
+        print_signing(results)
+        return
     # The same surge with the worker paused, its mail sent afterwards: how much of the machine
     # the confirmation mail takes from signing while both run on it.
     say("signing surge again, the Celery worker paused (its mail is sent after)")
@@ -630,6 +646,24 @@ def make_organiser(campaign, user) -> None:
     from organisers import services as organiser_services
 
     organiser_services.add_organiser(campaign, user)
+
+
+def print_signing(results: dict) -> None:
+    """The surge against the bare insert of the same run (`--signing`): the ratios that compare."""
+    rate, ceiling = results["sign_per_s"], results["ceiling_sign_per_s"]
+    p99, ceiling_p99 = results["sign_p99_ms"], results["ceiling_sign_p99_ms"]
+    web, bare = results["cpu_ms_per_request"]["sign"], results["cpu_ms_per_request"]["ceiling_sign"]
+    print()
+    print(f"signing surge {rate:,.1f}/s = {rate / ceiling:.2f} x the bare insert ({ceiling:,.1f}/s)")
+    print(f"p99 {p99:.1f} ms = {p99 / ceiling_p99:.2f} x the bare insert's ({ceiling_p99:.1f} ms)")
+    print(
+        f"web CPU per request {web['web_ms']:.2f} ms = {web['web_ms'] / bare['web_ms']:.2f} x the bare"
+        f" insert's ({bare['web_ms']:.2f} ms); database {web['db_ms']:.2f} ms against {bare['db_ms']:.2f} ms"
+    )
+    print(
+        f"errors {results['sign_errors']}, lost {results['sign_lost']}; other processes used"
+        f" {results['other_cpu_share'].get('sign', 0):.0%} of the machine during the surge"
+    )
 
 
 def print_table(results: dict) -> None:
