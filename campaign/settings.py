@@ -334,6 +334,10 @@ def _windows(value: str) -> list[tuple[int, int]]:
 
 SIGNING_RATE_LIMITS_PER_IP = _windows(env.str("SIGNING_RATE_LIMITS_PER_IP", default="5/60,10/300"))
 SIGNING_RATE_LIMITS_PER_DOMAIN = _windows(env.str("SIGNING_RATE_LIMITS_PER_DOMAIN", default="30/60,100/300"))
+# Mails one IP address may make the platform send by anonymous submissions (signing, event sign-ups)
+# in a rolling hour, whatever the addresses; further submissions are held for a moderator, unmailed.
+# Many people can share one address (offices, mobile carriers): their releases mail them. 0: no cap.
+MAIL_CAP_PER_IP_PER_HOUR = env.int("MAIL_CAP_PER_IP_PER_HOUR", default=30)
 # Big webmail providers: rate limited per IP only, never per domain.
 # fmt: off
 RATE_LIMIT_DOMAIN_ALLOWLIST = frozenset([

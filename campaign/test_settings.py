@@ -20,5 +20,8 @@ os.environ.setdefault("SIGNING_MIN_FILL_SECONDS", "0")
 os.environ.setdefault("SIGNING_RATE_LIMITS_ENABLED", "0")
 SIGNING_MIN_FILL_SECONDS = float(os.environ["SIGNING_MIN_FILL_SECONDS"])
 SIGNING_RATE_LIMITS_ENABLED = os.environ["SIGNING_RATE_LIMITS_ENABLED"] == "1"
+# Tests sign from one address all session long; the tests of the cap turn it on.
+os.environ.setdefault("MAIL_CAP_PER_IP_PER_HOUR", "0")
+MAIL_CAP_PER_IP_PER_HOUR = int(os.environ["MAIL_CAP_PER_IP_PER_HOUR"])
 # Unit tests send outbox mail in-process after each commit, whatever REDIS_URL says.
 OUTBOX_SEND_ON_COMMIT = True

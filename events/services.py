@@ -96,7 +96,10 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
     email_normalized = normalize_email(data["email"])
     ip_hash = hash_ip(info.ip)
     # Events have their own rate-limit windows, apart from statements' ("event-<id>").
-    hold_reason = abuse.screen(f"event-{event.pk}", email_normalized, info.ip, ip_hash)
+    # The IP's hourly mail cap is counted here too (one Redis round trip); the address's is below.
+    verdict = abuse.check(f"event-{event.pk}", email_normalized, info.ip, ip_hash, mail=abuse.MailCaps())
+    hold_reason = verdict.hold_reason
+    ip_capped = verdict.mail is False
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
     with transaction.atomic():
@@ -109,11 +112,12 @@ def sign_up(event: Event, data: dict, info: RequestInfo) -> SignUpResult:
         refused = not room and not event.waitlist
         existing = Attendee.objects.filter(event=event, email_normalized=email_normalized).first()
         if existing is not None and existing.status in ACTIVE:
-            _request_another_mail(existing, event)
+            if not ip_capped:
+                _request_another_mail(existing, event)
             return SignUpResult(refused=refused)
         if refused:
             return SignUpResult(refused=True)
-        mail = _confirmations_today(existing, now) < settings.MAX_MAILS_PER_ATTENDEE
+        mail = not ip_capped and _confirmations_today(existing, now) < settings.MAX_MAILS_PER_ATTENDEE
         keep_place = room and mail and not hold_reason
         fields = {
             "status": Attendee.Status.PENDING,

@@ -66,11 +66,13 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
     the mail it came in states (see confirm()). The mailbox owner is always mailed, whatever an
     earlier submission for the address was (pending, held or confirmed: then the mail says "you
     have already signed"), unless MAX_MAILS_PER_ADDRESS_PER_DAY mails went to this address for
-    this statement in the last day: that cap is the only thing that silences, the same for all.
+    this statement in the last day: that cap silences, the same for all.
 
     An attempt that fails the abuse checks (block lists, rate limits, no form time: see
     safety.abuse) is stored held for review: mailed like any other, but counted only once a
-    moderator releases it. The caller answers the same either way.
+    moderator releases it. One exception: an IP address that made the platform mail
+    MAIL_CAP_PER_IP_PER_HOUR addresses within the hour gets its further submissions held and not
+    mailed (a moderator's release mails them). The caller answers the same either way.
 
     Returns the new signature, or None when nothing was stored (an offline confirmation of an
     address that is confirmed already).
@@ -78,26 +80,39 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
     email_normalized = normalize_email(data["email"])
     domain = abuse.email_domain(email_normalized)
     ip_hash = hash_ip(info.ip)
-    # Screened first so that every attempt counts against the rate limits.
-    screened = abuse.screen(statement.pk, email_normalized, info.ip, ip_hash)
+    # Checked first so that every attempt counts against the rate limits; one Redis round trip
+    # also applies the address's daily mail cap and the IP's hourly one (see safety.abuse).
+    caps = None
+    if not info.confirmed_offline:
+        caps = abuse.address_mail_cap(
+            statement.pk,
+            email_normalized,
+            settings.MAX_MAILS_PER_ADDRESS_PER_DAY,
+            ip=info.source != Signature.Source.API,  # an organiser's key, not an anonymous visitor
+        )
+    verdict = abuse.check(statement.pk, email_normalized, info.ip, ip_hash, mail=caps)
     # How fast the form came back is a signal for moderators, never a reason to hold on its own:
     # browsers fill forms in at once, and the confirmation mail is what proves a real mailbox.
     fill_ms, no_form_time = abuse.fill_time(data.get("started"))
-    hold_reason = info.hold_reason or no_form_time or screened
+    hold_reason = info.hold_reason or no_form_time or verdict.hold_reason
     offline = info.confirmed_offline and not hold_reason
     is_org = data.get("kind") == Signature.Kind.ORGANISATION
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
     with transaction.atomic():
-        _lock_address(statement.pk, email_normalized)
         if offline:
+            _lock_address(statement.pk, email_normalized)
             already = Signature.objects.filter(
                 statement=statement, email_normalized=email_normalized, status=Signature.Status.CONFIRMED
             )
             if email_normalized and already.exists():
                 return None
             mail = False
+        elif verdict.mail is not None:
+            mail = verdict.mail  # Redis counted it against the caps, atomically
         else:
+            # No Redis (the embedded site, or Redis down): the cap from the rows themselves.
+            _lock_address(statement.pk, email_normalized)
             mail = _mails_today(statement, email_normalized, now) < settings.MAX_MAILS_PER_ADDRESS_PER_DAY
         signature = Signature.objects.create(
             statement=statement,

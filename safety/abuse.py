@@ -1,15 +1,25 @@
-"""Checks on the signing path: client IP, block lists, disposable domains, fill time and rate limits.
+"""Checks on the signing path: client IP, block lists, disposable domains, fill time, rate limits and
+mail caps.
 
 Each check answers with a reason to hold the signature for review, or "" to let it through. A held
-signature is stored but neither counted nor mailed, and the signer sees the same page as everyone:
-a bot learns nothing from the answer. Every check fails open: if Redis is down, people can still sign.
+signature is stored but not counted until a moderator releases it, and the signer sees the same page
+as everyone: a bot learns nothing from the answer. Every check fails open: if Redis is down, people
+can still sign.
+
+The counters (rate limits, the per-address and per-IP mail caps) live in Redis and are all read and
+moved by one Lua script (counters.lua): one round trip per submission, atomic, so a burst cannot
+slip between a read and a write.
 """
 
+import hashlib
+import hmac
 import ipaddress
 import logging
+import secrets
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core import signing
@@ -25,6 +35,9 @@ HOLD_BLOCKED_IP = "blocked IP"
 HOLD_NO_FORM_TIME = "no form time"
 HOLD_IP_RATE = "IP rate limit"
 HOLD_DOMAIN_RATE = "domain rate limit"
+# This IP address made the platform mail MAIL_CAP_PER_IP_PER_HOUR addresses within the hour: the
+# submission is kept for a moderator and not mailed (releasing it sends its mail).
+HOLD_IP_MAIL_CAP = "IP mail cap"
 
 
 # --- The client's address -------------------------------------------------------------------------
@@ -188,7 +201,7 @@ def is_quick(fill_ms: int | None) -> bool:
     return minimum > 0 and fill_ms is not None and fill_ms < minimum * 1000
 
 
-# --- Rate limits ----------------------------------------------------------------------------------
+# --- Rate limits and mail caps ------------------------------------------------------------------
 
 _redis_client = None
 _redis_down_until = 0.0
@@ -210,19 +223,8 @@ def _key(*parts) -> str:
     return ":".join([prefix, "rl", *map(str, parts)])
 
 
-def _count(keys_and_windows: list[tuple[str, int]]) -> list[int]:
-    """Add one hit to each fixed-window counter and return the new counts.
-
-    With Redis, one round trip (INCR and EXPIRE NX for each key, in a pipeline); otherwise the
-    Django cache (the in-process cache of the embedded site).
-    """
-    if settings.REDIS_URL:
-        pipe = _redis().pipeline(transaction=False)
-        for key, window in keys_and_windows:
-            pipe.incr(key)
-            pipe.expire(key, window, nx=True)
-        results = pipe.execute()
-        return [int(count) for count in results[::2]]
+def _count_locally(keys_and_windows: list[tuple[str, int]]) -> list[int]:
+    """The fixed-window counters in the Django cache (the in-process cache of the embedded site)."""
     counts = []
     for key, window in keys_and_windows:
         if cache.add(key, 1, timeout=window):
@@ -236,19 +238,67 @@ def _count(keys_and_windows: list[tuple[str, int]]) -> list[int]:
     return counts
 
 
-def rate_limited(statement_id: int | str, ip_hash: str, domain: str) -> str:
-    """Count this attempt against the statement's per-IP and per-domain limits; a hold reason if over.
+_SCRIPT = (Path(__file__).with_name("counters.lua")).read_text()
+_script_client = None
 
-    The limits are (count, seconds) pairs in SIGNING_RATE_LIMITS_PER_IP and _PER_DOMAIN. Domains in
-    RATE_LIMIT_DOMAIN_ALLOWLIST (big webmail providers) are not limited by domain.
-    """
-    global _redis_down_until
+
+def _counters_script():
+    """counters.lua registered with the Redis client: EVALSHA, loaded once per process if missing."""
+    global _script_client
+    client = _redis()
+    if _script_client is None or _script_client[0] is not client:
+        _script_client = (client, client.register_script(_SCRIPT))
+    return _script_client[1]
+
+
+def _hash(value: str) -> str:
+    """A keyed hash for counter keys: Redis never holds an email or an IP address."""
+    return hmac.new(settings.IP_HASH_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the counters decided about one submission."""
+
+    hold_reason: str = ""
+    # Whether the submission may be mailed: False over a mail cap, None when the counters could not
+    # decide it (no Redis, Redis down, or no mail asked): the caller then applies its own cap.
+    mail: bool | None = None
+
+
+@dataclass(frozen=True)
+class MailCaps:
+    """The mail caps one submission is checked against in Redis (see check())."""
+
+    # (key, limit, seconds): at most `limit` mails to this address within the rolling window;
+    # None leaves the per-address cap to the caller.
+    address: tuple[str, int, int] | None = None
+    # Whether the IP's hourly cap applies: to anonymous submissions, not to an organiser's API key.
+    ip: bool = True
+
+
+def address_mail_cap(
+    scope: int | str, email_normalized: str, limit: int, seconds: int = 86400, *, ip: bool = True
+) -> MailCaps:
+    """A cap of `limit` mails to this address about `scope` (a statement's id) per `seconds`."""
+    if not email_normalized or limit <= 0:
+        return MailCaps(ip=ip)
+    return MailCaps(address=(_key("mail-address", scope, _hash(email_normalized)), limit, seconds), ip=ip)
+
+
+def _ip_mail_cap(ip_hash: str) -> tuple[str, int, int] | None:
+    limit = settings.MAIL_CAP_PER_IP_PER_HOUR
+    if not ip_hash or limit <= 0:
+        return None
+    return (_key("mail-ip", ip_hash[:32]), limit, 3600)
+
+
+def _rate_checks(statement_id: int | str, ip_hash: str, domain: str) -> list[tuple[str, int, int, str]]:
+    """(key, window, limit, reason) of each rate-limit window this attempt counts against."""
     if not settings.SIGNING_RATE_LIMITS_ENABLED:
-        return ""
-    if time.monotonic() < _redis_down_until:
-        return ""
+        return []
     now = int(time.time())
-    checks = []  # (key, window, limit, reason)
+    checks = []
     if ip_hash:
         for limit, window in settings.SIGNING_RATE_LIMITS_PER_IP:
             key = _key("ip", statement_id, ip_hash[:32], window, now // window)
@@ -257,26 +307,69 @@ def rate_limited(statement_id: int | str, ip_hash: str, domain: str) -> str:
         for limit, window in settings.SIGNING_RATE_LIMITS_PER_DOMAIN:
             key = _key("domain", statement_id, domain[:100], window, now // window)
             checks.append((key, window, limit, HOLD_DOMAIN_RATE))
-    if not checks:
-        return ""
-    try:
-        counts = _count([(key, window) for key, window, _limit, _reason in checks])
-    except Exception:  # noqa: BLE001 - fail open: signing must work without Redis
-        log.warning("rate limits unavailable; signing without them for a while", exc_info=True)
+    return checks
+
+
+def _redis_unavailable(exc: Exception | None = None) -> bool:
+    """Whether to skip Redis for now: it failed within REDIS_RETRY_SECONDS (or has just failed)."""
+    global _redis_down_until
+    if exc is not None:
+        log.warning("rate limits unavailable; signing without them for a while", exc_info=exc)
         _redis_down_until = time.monotonic() + REDIS_RETRY_SECONDS
-        return ""
-    for count, (_, _, limit, reason) in zip(counts, checks, strict=True):
-        if count > limit:
-            return reason
-    return ""
+        return True
+    return time.monotonic() < _redis_down_until
+
+
+def _run_counters(checks, caps: MailCaps | None, ip_hash: str) -> tuple[list[int], bool | None, bool]:
+    """Count this attempt in every rate-limit window and, if it would be mailed, against the mail
+    caps: one call of counters.lua. Returns the window counts, whether it may be mailed (None when
+    no mail was asked about) and whether this IP's mail cap stopped it. Raises what Redis raises.
+    """
+    keys = [key for key, _window, _limit, _reason in checks]
+    args = [int(time.time() * 1000), len(checks), *(window for _key, window, _limit, _reason in checks)]
+    caps_asked = caps is not None
+    ip_cap = _ip_mail_cap(ip_hash) if caps_asked and caps.ip else None
+    for cap in (caps.address, ip_cap) if caps_asked else (None, None):
+        keys.append(cap[0] if cap else _key("none"))
+        args += [cap[1], cap[2]] if cap else [0, 0]
+    args += [int(caps_asked), secrets.token_hex(8)]
+    *counts, mail, ip_capped = _counters_script()(keys=keys, args=args)
+    return [int(n) for n in counts], (bool(mail) if caps_asked else None), bool(ip_capped)
+
+
+def _over(counts: list[int], checks) -> str:
+    return next((reason for n, (_, _, limit, reason) in zip(counts, checks, strict=True) if n > limit), "")
+
+
+def check(
+    scope: int | str, email_normalized: str, ip: str, ip_hash: str, *, mail: MailCaps | None = None
+) -> Verdict:
+    """Every server-side check of a submission, with at most one Redis round trip.
+
+    `scope` names the rate-limit windows: a statement's id, or "event-<id>" for an event. `mail`
+    (None for a submission that is not mailed) asks whether its mail may go: over the address's
+    cap (address_mail_cap) it is not mailed; over this IP's MAIL_CAP_PER_IP_PER_HOUR (mails caused
+    on any statement or event) it is not mailed and is held for a moderator. A mail that goes
+    counts against both caps.
+    """
+    reason = blocked(email_normalized, ip)
+    checks = _rate_checks(scope, ip_hash, email_domain(email_normalized))
+    counted_caps = mail is not None and bool(mail.address or (mail.ip and _ip_mail_cap(ip_hash)))
+    if not (checks or counted_caps) or _redis_unavailable():
+        return Verdict(reason)
+    if not settings.REDIS_URL:
+        # The embedded site: rate limits in its in-process cache; the caller applies its mail cap.
+        counts = _count_locally([(key, window) for key, window, _limit, _reason in checks])
+        return Verdict(reason or _over(counts, checks))
+    try:
+        counts, may_mail, ip_capped = _run_counters(checks, mail if counted_caps else None, ip_hash)
+    except Exception as exc:  # noqa: BLE001 - fail open: signing must work without Redis
+        _redis_unavailable(exc)
+        return Verdict(reason)
+    held = reason or (HOLD_IP_MAIL_CAP if ip_capped else "") or _over(counts, checks)
+    return Verdict(held, may_mail)
 
 
 def screen(statement_id: int | str, email_normalized: str, ip: str, ip_hash: str) -> str:
-    """Every server-side check of a signing attempt; the first hold reason found, or "".
-
-    `statement_id` names the rate-limit windows: a statement's id, or "event-<id>" for an event.
-    """
-    reason = blocked(email_normalized, ip)
-    # Counted even when blocked, so a blocked sender also fills its own rate limit window.
-    limited = rate_limited(statement_id, ip_hash, email_domain(email_normalized))
-    return reason or limited
+    """check() for a submission that is not mailed: the first hold reason found, or ""."""
+    return check(statement_id, email_normalized, ip, ip_hash).hold_reason

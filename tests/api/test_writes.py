@@ -38,6 +38,17 @@ def test_a_signature_is_stored_pending_and_mailed_like_the_web_form(
     assert not OfflineConfirmation.objects.exists()
 
 
+@pytest.mark.services
+def test_signatures_through_a_key_are_not_held_by_the_ips_mail_cap(ours, writer, settings):
+    # An organiser's tool sends many people's signatures from one server: the cap is for visitors.
+    settings.MAIL_CAP_PER_IP_PER_HOUR = 2
+    for i in range(4):
+        assert sign(writer, ours.statement, person={"email_address": f"p{i}@example.org"}).status_code == 202
+
+    ours_now = Signature.objects.filter(email__in=[f"p{i}@example.org" for i in range(4)])
+    assert list(ours_now.values_list("status", "mails_requested")) == [("pending", 1)] * 4
+
+
 def test_a_signature_confirmed_offline_counts_without_a_mail_and_is_recorded(ours, writer, write_key):
     with_mail = len(mail.outbox)
     assert sign(writer, ours.statement, confirmed_offline=True).status_code == 202
