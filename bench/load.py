@@ -196,30 +196,26 @@ class _SignFormParser(HTMLParser):
 
 
 def signing_form(site_url: str, path: str) -> tuple[str, str]:
-    """GET the statement page once: the CSRF cookie, and the form body a signer would send.
+    """GET the statement page once: the form body a signer would send.
 
-    One token and cookie pair stays valid for any number of POSTs with Django's CSRF protection.
-    Returns (cookie header, url-encoded body prefix without name and email).
+    The page is the same for everyone and carries no CSRF token: the POST is checked by its Origin
+    (which every POST here sends). Returns (cookie header, url-encoded body prefix without name and
+    email); the page sets no cookie, so the cookie header is empty.
     """
     status, headers, body = http_request(site_url + path, headers={"Accept-Language": "en"})
     if status != 200:
         raise BenchError(f"GET {path} answered {status}")
-    cookies = {}
-    for name, value in headers:
-        if name.lower() == "set-cookie":
-            key, _, rest = value.partition("=")
-            cookies[key.strip()] = rest.split(";", 1)[0]
-    if "csrftoken" not in cookies:
-        raise BenchError("the statement page set no csrftoken cookie")
+    if any(name.lower() == "set-cookie" for name, _value in headers):
+        raise BenchError("the statement page set a cookie: shared caches would not keep it")
     parser = _SignFormParser()
     parser.feed(body.decode())
     fields = dict(parser.fields)
-    if "csrfmiddlewaretoken" not in fields:
-        raise BenchError("the statement page has no sign form with a CSRF token")
+    if "started" not in fields:
+        raise BenchError("the statement page has no sign form")
     fields.pop("name", None)
     fields.pop("email", None)
     fields["country"] = "PE"
     fields.update({"show_publicly": "on"} if "show_publicly" in parser.checkboxes else {})
     fields.update({"consent_contact": "on"} if "consent_contact" in parser.checkboxes else {})
     prefix = urllib.parse.urlencode(fields) + "&"
-    return f"csrftoken={cookies['csrftoken']}", prefix
+    return "", prefix

@@ -66,3 +66,11 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
         translation.activate(translation.get_language_from_request(request))
         request.LANGUAGE_CODE = translation.get_language()
         return None
+
+    def process_response(self, request, response):
+        # A public page's language is its URL's, whatever the browser asks for: no Vary:
+        # Accept-Language, which would make a shared cache keep a copy per browser language.
+        if is_language_neutral(request.path_info):
+            return super().process_response(request, response)
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response

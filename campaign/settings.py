@@ -318,6 +318,10 @@ TALLY_ON_CONFIRM = CELERY_TASK_ALWAYS_EAGER
 # this many seconds old without a database query (the total lags the tally by as much anyway). 0 in
 # DEBUG: edits show at once.
 STATEMENT_PAGE_FRESH_SECONDS = 0 if DEBUG else 2
+# How long a shared cache (the compose file's nginx, a CDN) may serve the anonymous statement page
+# (Cache-Control s-maxage). Short: the total shown lags by as much, and the form's start time
+# (the minimum fill time) is that of the cached copy, so it can be up to this much too early.
+STATEMENT_PAGE_SHARED_SECONDS = 5
 
 # How many reverse proxies in front of the site append to X-Forwarded-For. 0: the header is ignored.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)

@@ -1,19 +1,30 @@
-"""The statement page from the cache: rendered once per version and language, personalised per request.
+"""The statement page for everyone: the same bytes for every anonymous visitor, so shared caches keep it.
 
-The page is the same for every anonymous visitor but for the CSRF token and a few hidden fields:
-where the visitor came from (utm_source, ref, src) and when the form was shown (started, for the
-minimum fill time). It is rendered with markers in their place, kept in the cache, and the markers
-are replaced for each request. Rendering the page costs ~10 ms
-of CPU, most of it the country list of the form; a cache hit costs a small fraction of that, so a
-surge of visitors from one newspaper link costs little more than the bare framework.
+A surge reads the statement page far more than it signs. For an anonymous visitor (no session
+cookie) the page depends on its URL alone, and says so: `Cache-Control: public, max-age=0,
+s-maxage=STATEMENT_PAGE_SHARED_SECONDS`, no Set-Cookie, no Vary on Cookie or Accept-Language (the
+language is the URL's). So a proxy or CDN in front (the compose file's nginx) answers most reads
+without reaching the app. What used to differ per visitor comes another way:
+- the CSRF token: signing needs none; the POST is checked for coming from this site's own pages
+  (campaign.http.same_origin_post: Sec-Fetch-Site and Origin);
+- where the visitor came from: utm_source and src are in the URL, so in any cache's key; the
+  external referrer is filled in from document.referrer by static/js/site.js (without JavaScript
+  it is not recorded);
+- when the form was shown (`started`, for the minimum fill time): the time this copy was made, the
+  same for everyone the shared cache gives it to, so at most STATEMENT_PAGE_SHARED_SECONDS earlier
+  than the visitor saw it (see the README, "Surge reads").
+Logged-in people (and anyone with pending messages) get a page of their own, marked private.
 
-Copies are kept under two keys. One holds every stored field of the statement and its campaign,
-the total included, so a new total or an edit shows at once; finding it takes a lookup of the
-statement. The other is found by the URL alone, without the database, and is at most
-STATEMENT_PAGE_FRESH_SECONDS old (a couple of seconds in production, as the total lags the tally
-anyway; 0 in DEBUG, so edits show at once while developing and testing). What is stored elsewhere
-(a translation, the templates after a deploy) can be up to CACHE_SECONDS old. Logged-in people
-always get a page of their own. If the cache is unreachable the page is simply rendered.
+Behind no shared cache (`make run`, a proxy that does not cache) the app keeps its own copies:
+rendering costs ~10 ms of CPU, most of it the country list of the form; a copy costs a small
+fraction of that. The copy is rendered with markers in place of the hidden fields above (utm_source,
+src, started) and they are filled in for each request. Copies are kept under two keys. One holds
+every stored field of the statement and its campaign, the total included, so a new total or an
+edit shows at once; finding it takes a lookup of the statement. The other is found by the URL
+alone, without the database, and is at most STATEMENT_PAGE_FRESH_SECONDS old (a couple of seconds
+in production, as the total lags the tally anyway; 0 in DEBUG, so edits show at once while
+developing and testing). What is stored elsewhere (a translation, the templates after a deploy) can
+be up to CACHE_SECONDS old. If the cache is unreachable the page is simply rendered.
 """
 
 import hashlib
@@ -23,7 +34,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.translation import get_language
 
@@ -33,26 +44,22 @@ from .signup import TRACKING_PARAMETERS
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 30
-CSRF_MARK = "csrf0cached0page0marker"
 
 
 def _mark(field: str) -> str:
     return f"{field}0cached0page0marker"
 
 
-def cacheable(request) -> bool:
-    """Anonymous GETs without a query string but where they came from (?utm_source=whatsapp from
-    a share button, ?src=shortlink): the page is the same for all of them.
+def shared(request) -> bool:
+    """Whether this visitor gets the page everyone gets: no session (a logged-in organiser) and no
+    pending messages."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and "messages" not in request.COOKIES
 
-    A session (a logged-in organiser, pending messages) or any other query string get a page of
-    their own.
-    """
-    return (
-        request.method == "GET"
-        and set(request.GET) <= TRACKING_PARAMETERS
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "messages" not in request.COOKIES
-    )
+
+def cacheable(request) -> bool:
+    """Whether the app may answer from its own copies: a shared page whose query string only says
+    where the visitor came from (?utm_source=whatsapp from a share button, ?src=shortlink)."""
+    return request.method == "GET" and set(request.GET) <= TRACKING_PARAMETERS and shared(request)
 
 
 def _version(statement: Statement) -> str:
@@ -85,45 +92,54 @@ def _cache_set(key: str, body: str, seconds: float) -> None:
         log.warning("page cache unreachable; the statement page was not kept", exc_info=True)
 
 
-def _personalise(request, body: str, per_visitor: dict) -> HttpResponse:
-    html = body.replace(CSRF_MARK, get_token(request))
-    for name, value in per_visitor.items():
-        html = html.replace(_mark(name), escape(value))
-    return HttpResponse(html)
+def _fill(body: str, per_request: dict) -> HttpResponse:
+    for name, value in per_request.items():
+        body = body.replace(_mark(name), escape(value))
+    return HttpResponse(body)
 
 
-def serve(request, slugs: tuple[str, str], per_visitor: dict, load_statement, render_page) -> HttpResponse:
+def _headers(request, response: HttpResponse) -> HttpResponse:
+    if shared(request):
+        seconds = settings.STATEMENT_PAGE_SHARED_SECONDS
+        patch_cache_control(response, public=True, max_age=0, s_maxage=seconds)
+    else:
+        patch_cache_control(response, private=True, max_age=0)
+    return response
+
+
+def serve(request, slugs: tuple[str, str], per_request: dict, load_statement, render_page) -> HttpResponse:
     """The statement page for a GET.
 
-    slugs are the campaign's and the statement's. per_visitor holds the initial values of the
-    hidden fields that differ between visitors. load_statement() returns the public statement (or
-    raises Http404); render_page(statement, initial, csrf_token) renders its page with these initial
-    values and, if csrf_token is not None, that in place of the request's CSRF token.
+    slugs are the campaign's and the statement's. per_request holds the initial values of the
+    hidden fields that the app's copies leave as markers (they depend on the URL and the time).
+    load_statement() returns the public statement (or raises Http404); render_page(statement,
+    initial, shared) renders its page with these initial values, for everyone if shared (as an
+    anonymous visitor, whatever the request's session) or for this visitor.
 
-    Two layers: a copy at most STATEMENT_PAGE_FRESH_SECONDS old, found by the slugs without asking
-    the database; else the copy for the statement's current version (one lookup of the statement).
+    Two layers of copies: one at most STATEMENT_PAGE_FRESH_SECONDS old, found by the slugs without
+    asking the database; else the copy for the statement's current version (one lookup).
     """
+    return _headers(request, _serve(request, slugs, per_request, load_statement, render_page))
+
+
+def _serve(request, slugs, per_request, load_statement, render_page) -> HttpResponse:
     fresh_seconds = getattr(settings, "STATEMENT_PAGE_FRESH_SECONDS", 0)
     if not cacheable(request):
-        return render_page(load_statement(), per_visitor, None)
+        return render_page(load_statement(), per_request, shared(request))
     if fresh_seconds and (body := _cache_get(_recent_key(slugs))) is not None:
-        return _personalise(request, body, per_visitor)
+        return _fill(body, per_request)
     statement = load_statement()
     key = _exact_key(statement)
     body = _cache_get(key)
     if body is None:
-        # This visitor gets the page rendered for them; the cache gets a copy with markers.
-        response = render_page(statement, per_visitor, None)
-        if response.status_code == 200:
-            marked = render_page(statement, {name: _mark(name) for name in per_visitor}, CSRF_MARK)
-            body = marked.content.decode(marked.charset)
-            _cache_set(key, body, CACHE_SECONDS)
-            if fresh_seconds:
-                _cache_set(_recent_key(slugs), body, fresh_seconds)
-        return response
+        marked = render_page(statement, {name: _mark(name) for name in per_request}, True)
+        if marked.status_code != 200:
+            return marked
+        body = marked.content.decode(marked.charset)
+        _cache_set(key, body, CACHE_SECONDS)
     if fresh_seconds:
         _cache_set(_recent_key(slugs), body, fresh_seconds)
-    return _personalise(request, body, per_visitor)
+    return _fill(body, per_request)
 
 
 # --- The statement a signing POST is for ----------------------------------------------------------

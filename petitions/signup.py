@@ -43,13 +43,16 @@ TRACKING_PARAMETERS = frozenset(
 )
 
 
-def tracking_initial(request) -> dict:
-    """Initial values of the hidden fields that carry where a visitor came from."""
-    return {
-        "utm_source": request.GET.get("utm_source", "")[:100],
-        "ref": external_referrer(request),
-        "src": request.GET.get("src", "")[:20],
-    }
+def tracking_initial(request, *, referrer: bool = True) -> dict:
+    """Initial values of the hidden fields that carry where a visitor came from.
+
+    Without the referrer, from the URL alone: for a page that shared caches keep by URL, whose
+    script fills in the referrer (static/js/site.js).
+    """
+    initial = {"utm_source": request.GET.get("utm_source", "")[:100], "src": request.GET.get("src", "")[:20]}
+    if referrer:
+        initial["ref"] = external_referrer(request)
+    return initial
 
 
 def request_info(request, form) -> RequestInfo:

@@ -1,6 +1,7 @@
 from functools import partial
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import Lower
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
-from campaign.http import see_other
+from campaign.http import same_origin_post, see_other
 from safety import abuse
 
 from . import pagecache, services
@@ -40,12 +41,13 @@ def campaign(request, campaign_slug):
 
 
 @require_http_methods(["GET", "POST"])
+@same_origin_post  # no CSRF token: the page is the same for everyone (petitions/pagecache.py)
 def statement(request, campaign_slug, statement_slug):
     if request.method == "GET":
-        per_visitor = {**tracking_initial(request), "started": abuse.form_started_token()}
+        per_request = {**tracking_initial(request, referrer=False), "started": abuse.form_started_token()}
         load = partial(_public_statement, campaign_slug, statement_slug)
         render_page = partial(_statement_page, request)
-        return pagecache.serve(request, (campaign_slug, statement_slug), per_visitor, load, render_page)
+        return pagecache.serve(request, (campaign_slug, statement_slug), per_request, load, render_page)
     # Signing needs no translation of the text (one query less); showing the page again does.
     load = partial(_public_statement, campaign_slug, statement_slug, localised=False)
     statement = pagecache.statement_to_sign((campaign_slug, statement_slug), load)
@@ -61,11 +63,13 @@ def statement(request, campaign_slug, statement_slug):
     return render(request, "petitions/statement.html", context, status=400)
 
 
-def _statement_page(request, statement, initial, csrf_token=None):
+def _statement_page(request, statement, initial, shared):
     form = SignatureForm(statement=statement, initial=initial) if statement.is_open else None
     context = {"statement": statement, "form": form}
-    if csrf_token is not None:
-        context["csrf_token"] = csrf_token  # a marker the page cache replaces per request
+    if shared:
+        # Everyone's page: rendered as for an anonymous visitor, without reading the session
+        # (reading it would add Vary: Cookie).
+        context["user"] = AnonymousUser()
     return render(request, "petitions/statement.html", context)
 
 

@@ -1,6 +1,8 @@
 from django.http import HttpResponse, HttpResponseRedirect
 from django.views.decorators.http import require_GET, require_POST
 
+from campaign.http import same_origin_post
+
 from .models import Row
 
 
@@ -10,6 +12,7 @@ def hello(request):
 
 
 @require_POST
+@same_origin_post  # as the signing view: no CSRF token, the Origin checked
 def insert(request):
     Row.objects.create(name=request.POST.get("name", "")[:100], email=request.POST.get("email", "")[:254])
     response = HttpResponseRedirect("/bench/hello")

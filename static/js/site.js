@@ -39,6 +39,15 @@ document.addEventListener("DOMContentLoaded", () => {
   const form = document.querySelector(".sign-form");
   if (!form) return;
 
+  // Where the visitor came from, if another site: the page is the same for everyone (shared caches
+  // keep it), so the server cannot write it in. Without this script it is simply not recorded.
+  const ref = form.querySelector("input[name=ref]");
+  if (ref && !ref.value && document.referrer) {
+    try {
+      if (new URL(document.referrer).host !== window.location.host) ref.value = document.referrer.slice(0, 500);
+    } catch (ignored) { /* not a URL: nothing to record */ }
+  }
+
   // Show organisation and role only when signing on behalf of an organisation.
   const orgFields = form.querySelector(".org-fields");
   const update = () => {
