@@ -262,17 +262,39 @@ def test_beats_health_check_is_the_heartbeat():
     assert healthcheck("beat").split() == ["CMD", "python", "manage.py", "readyz", "beat"]
 
 
-def test_one_proxy_spreads_requests_over_every_web_replica():
-    caddyfile = (ROOT / "Caddyfile").read_text()
+def test_one_proxy_spreads_requests_over_every_web_replica_and_caches_what_is_public():
+    conf = (ROOT / "proxy" / "nginx.conf").read_text()
     mount = SERVICES["proxy"]["volumes"][0].split(":")
+    directives = {line.split()[0]: line.strip() for line in conf.splitlines() if line.strip()[:1].isalpha()}
 
-    assert SERVICES["proxy"]["image"].startswith("caddy:")
-    assert (ROOT / mount[0]).resolve() == ROOT / "Caddyfile"
-    assert mount[1] == "/etc/caddy/Caddyfile"
-    assert re.search(r"dynamic a web 8000", caddyfile)
-    assert "respond /metrics 404" in caddyfile
+    assert re.fullmatch(r"nginx:\d+\.\d+\.\d+-alpine", SERVICES["proxy"]["image"])
+    assert (ROOT / mount[0]).resolve() == ROOT / "proxy" / "nginx.conf"
+    assert mount[1:] == ["/etc/nginx/conf.d/default.conf", "ro"]
+    # Docker's DNS, asked again every 5 s, and a variable upstream: `--scale web=N` needs no reload.
+    assert directives["resolver"] == "resolver 127.0.0.11 valid=5s ipv6=off;"
+    assert directives["set"] == "set $web web:8000;"
+    assert directives["proxy_pass"] == "proxy_pass http://$web;"
+    assert "listen 80;" in conf
+    assert re.search(r"location = /metrics \{\s*return 404;", conf)
+    # The cache: keyed by Host and the whole URI, bypassed and never filled for an organiser.
+    assert directives["proxy_cache_key"] == "proxy_cache_key $scheme://$http_host$request_uri;"
+    assert directives["proxy_cache_bypass"] == directives["proxy_no_cache"].replace(
+        "no_cache", "cache_bypass"
+    )
+    assert "$cookie_sessionid" in conf and "proxy_ignore_headers" not in conf  # Set-Cookie: never stored
+    assert "proxy_cache_valid" not in conf  # only what the app's Cache-Control allows
+    assert "add_header X-Cache-Status $upstream_cache_status always;" in conf
+    assert "proxy_set_header X-Request-ID $request_id;" in conf
     assert SERVICES["proxy"]["depends_on"]["web"]["condition"] == "service_healthy"
     assert environment("web")["TRUSTED_PROXY_COUNT"] == "1"
+    assert "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;" in conf
+
+
+def test_the_proxys_cookie_is_the_sites_session_cookie():
+    from django.conf import settings
+
+    conf = (ROOT / "proxy" / "nginx.conf").read_text()
+    assert f"$cookie_{settings.SESSION_COOKIE_NAME}" in conf
 
 
 def test_health_checks():
