@@ -1,15 +1,13 @@
-"""Signed, expiring tokens for confirmation links. They carry the signature's public UUID only."""
-
-import uuid
+"""Signed links for a signature: confirming it (expires) and withdrawing it (does not). They carry
+the signature's public UUID only (see campaign.tokens)."""
 
 from django.conf import settings
-from django.core import signing
+
+from campaign import tokens
+from campaign.tokens import InvalidToken
 
 CONFIRM_SALT = "petitions.confirm"
-
-
-class InvalidToken(Exception):
-    pass
+WITHDRAW_SALT = "petitions.withdraw"
 
 
 class ExpiredToken(InvalidToken):
@@ -19,43 +17,23 @@ class ExpiredToken(InvalidToken):
 
 
 def make_confirm_token(signature) -> str:
-    return signing.dumps(str(signature.uuid), salt=CONFIRM_SALT, compress=False)
+    return tokens.make(str(signature.uuid), CONFIRM_SALT)
 
 
 def read_confirm_token(token: str) -> str:
     """Return the signature UUID the token was made for, or raise InvalidToken/ExpiredToken."""
-    if not token or len(token) > 200:
-        raise InvalidToken("malformed")
     try:
-        value = signing.loads(token, salt=CONFIRM_SALT, max_age=settings.CONFIRM_TOKEN_MAX_AGE)
-    except signing.SignatureExpired:
-        raise ExpiredToken(_as_uuid(signing.loads(token, salt=CONFIRM_SALT))) from None
-    except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidToken("bad signature") from exc
-    return _as_uuid(value)
-
-
-def _as_uuid(value) -> str:
-    try:
-        return str(uuid.UUID(str(value)))
-    except ValueError as exc:
-        raise InvalidToken("not a signature id") from exc
-
-
-WITHDRAW_SALT = "petitions.withdraw"
+        value = tokens.read(token, CONFIRM_SALT, max_age=settings.CONFIRM_TOKEN_MAX_AGE)
+    except tokens.Expired as expired:
+        raise ExpiredToken(tokens.as_uuid(expired.value)) from None
+    return tokens.as_uuid(value)
 
 
 def make_withdraw_token(signature) -> str:
     """A link that lets the signer withdraw; it does not expire (withdrawal is a right, not a deadline)."""
-    return signing.dumps(str(signature.uuid), salt=WITHDRAW_SALT, compress=False)
+    return tokens.make(str(signature.uuid), WITHDRAW_SALT)
 
 
 def read_withdraw_token(token: str) -> str:
     """Return the signature UUID the withdrawal token was made for, or raise InvalidToken."""
-    if not token or len(token) > 200:
-        raise InvalidToken("malformed")
-    try:
-        value = signing.loads(token, salt=WITHDRAW_SALT)
-    except (signing.BadSignature, ValueError, UnicodeDecodeError) as exc:
-        raise InvalidToken("bad signature") from exc
-    return _as_uuid(value)
+    return tokens.as_uuid(tokens.read(token, WITHDRAW_SALT))
