@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from petitions.models import Campaign
+from campaigns.models import Campaign
 
 from .models import ApiKey
 

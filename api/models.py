@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Campaign
+from campaigns.models import Campaign
 
 
 class ApiKeyQuerySet(models.QuerySet):

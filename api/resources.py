@@ -13,9 +13,10 @@ from datetime import datetime
 from django.db.models import F, Max, Min, Q, QuerySet
 from django.utils.crypto import salted_hmac
 
+from campaigns.models import Campaign
 from events.models import Attendee, Event
 from funds.models import Donation, Fund
-from petitions.models import Campaign, Signature, Statement
+from petitions.models import Signature, Statement
 from petitions.withdrawal import ANONYMISED_PREFIX, not_anonymised
 from updates.models import Unsubscribe
 from updates.services import email_hash

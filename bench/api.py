@@ -203,7 +203,8 @@ def main() -> int:
     web = None
     try:
         call_command("migrate", "--noinput", verbosity=0)
-        from petitions.models import Campaign, Statement
+        from campaigns.models import Campaign
+        from petitions.models import Statement
 
         campaign = Campaign.objects.create(slug="bench-api", title="API bench")
         statement = Statement.objects.create(

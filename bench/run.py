@@ -260,7 +260,8 @@ def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> N
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
 
-    from petitions.models import Campaign, Statement
+    from campaigns.models import Campaign
+    from petitions.models import Statement
 
     campaign = Campaign.objects.create(slug="bench", title="Bench campaign", summary="For make bench.")
     body = (ROOT / "README.md").read_text()[:3000] if (ROOT / "README.md").exists() else "Bench statement."

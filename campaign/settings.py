@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     # The project itself: settings, URLs, the shared helpers, the project-wide commands (demo).
     "campaign",
     "outbox",
+    "campaigns",
     "safety",
     "petitions",
     "organisers",

@@ -2,12 +2,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
-from petitions.models import Campaign
+from petitions.models import campaigns_with_open_statements
 from petitions.translations import localise_campaign
 
 
 def home(request):
-    campaigns = [localise_campaign(campaign) for campaign in Campaign.objects.with_open_statements()]
+    campaigns = [localise_campaign(campaign) for campaign in campaigns_with_open_statements()]
     return render(request, "home.html", {"campaigns": campaigns})
 
 

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from petitions.models import Campaign
+from campaigns.models import Campaign
 
 from .models import Event, EventTranslation
 

@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.slugs import ReservedSlugMixin
-from petitions.models import Campaign, Revision
+from campaigns.models import Campaign
+from petitions.models import Revision
 from petitions.text import render_markdown
 
 from .video import validate_video_url

@@ -19,11 +19,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from campaign import events as campaign_events
+from campaigns.models import Campaign
 from outbox import services as outbox
 from outbox.models import OutboxMessage
 from outbox.services import enqueue_many
 from petitions import revisions
-from petitions.models import Campaign
 from petitions.signup import RequestInfo, hash_ip, normalize_email
 from safety import abuse
 

@@ -20,7 +20,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Campaign, visible_percent
+from campaigns.models import Campaign
+from petitions.models import visible_percent
 
 
 @functools.cache

@@ -1,10 +1,10 @@
 from django.contrib import admin
 
 from campaign.admin import ReadOnlyAdmin
+from campaigns.models import Campaign, Membership
 from petitions.admin import CampaignAdmin as PetitionsCampaignAdmin
-from petitions.models import Campaign
 
-from .models import ExportLog, Invitation, Membership, PaperImport
+from .models import ExportLog, Invitation, PaperImport
 
 
 class MembershipInline(admin.TabularInline):

@@ -3,9 +3,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.models import Role
 from petitions.models import Signature, Statement
-
-from .models import Role
 
 
 class InvitationForm(forms.Form):

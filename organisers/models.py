@@ -5,37 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Campaign, Signature, Statement
-
-
-class Role(models.TextChoices):
-    # Owners can do everything, including inviting and removing members and deleting lists.
-    OWNER = "owner", _("Owner")
-    # Organisers edit content, and view and export lists.
-    ORGANISER = "organiser", _("Organiser")
-
-
-class Membership(models.Model):
-    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_memberships"
-    )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.ORGANISER)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    class Meta:
-        ordering = ["campaign", "role", "created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["campaign", "user"], name="one_membership_per_campaign"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} ({self.get_role_display()}) in {self.campaign}"
-
-    @property
-    def is_owner(self) -> bool:
-        return self.role == Role.OWNER
+from campaigns.models import Campaign, Role
+from petitions.models import Signature, Statement
 
 
 class InvitationQuerySet(models.QuerySet):

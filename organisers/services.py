@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaign.slugs import free_slug
+from campaigns.models import Campaign, Membership, Role
 from outbox.services import enqueue
 from petitions import revisions
-from petitions.models import Campaign, Statement, StatementRevision
+from petitions.models import Statement, StatementRevision
 
-from .models import Invitation, Membership, Role
+from .models import Invitation
 
 
 class InvitationError(Exception):

@@ -3,7 +3,9 @@ actions, are moderation's (moderation/admin.py)."""
 
 from django.contrib import admin
 
-from .models import Campaign, CampaignTranslation, Statement
+from campaigns.models import Campaign, CampaignTranslation
+
+from .models import Statement
 
 
 class StatementInline(admin.TabularInline):

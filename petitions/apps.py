@@ -7,7 +7,9 @@ class PetitionsConfig(AppConfig):
     verbose_name = "Campaigns and statements"
 
     def ready(self):
-        from .models import Campaign, Statement
+        from campaigns.models import Campaign
+
+        from .models import Statement
 
         for signal in (post_save, post_delete):
             signal.connect(_statement_changed, sender=Statement, dispatch_uid="petitions-statement-changed")

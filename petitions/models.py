@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaign.slugs import ReservedSlugMixin
+from campaigns.models import Campaign
 
 from .text import render_markdown
 
@@ -25,55 +26,10 @@ def visible_percent(value, target) -> int:
     return min(100, max(MIN_VISIBLE_PERCENT, int(100 * value / target)))
 
 
-class CampaignQuerySet(models.QuerySet):
-    def with_open_statements(self):
-        open_statements = Statement.objects.public().filter(campaign=OuterRef("pk"))
-        return self.filter(Exists(open_statements.filter(status=Statement.Status.OPEN))).order_by(
-            "-created_at"
-        )
-
-
-class Campaign(ReservedSlugMixin, models.Model):
-    slug = models.SlugField(max_length=60, unique=True)
-    title = models.CharField(max_length=200)
-    summary = models.TextField(max_length=2000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
-
-    objects = CampaignQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        if getattr(self, "shown_language", None) is not None:
-            # localise_campaign() put a translation's text on this instance for display only.
-            raise ValueError("a campaign shown in a visitor's language cannot be saved")
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("petitions:campaign", args=[self.slug])
-
-
-class CampaignTranslation(models.Model):
-    """The campaign's title and summary in another language (see petitions.translations)."""
-
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
-    title = models.CharField(_("title"), max_length=200)
-    summary = models.TextField(_("summary"), max_length=2000, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "language"], name="one_campaign_translation_per_language"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.campaign} ({self.language})"
+def campaigns_with_open_statements():
+    """Campaigns with a public, open statement, newest first (the home page)."""
+    open_statements = Statement.objects.public().filter(campaign=OuterRef("pk"), status=Statement.Status.OPEN)
+    return Campaign.objects.filter(Exists(open_statements)).order_by("-created_at")
 
 
 class StatementQuerySet(models.QuerySet):

@@ -38,7 +38,9 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.translation import get_language
 
-from .models import Campaign, Statement
+from campaigns.models import Campaign
+
+from .models import Statement
 from .signup import TRACKING_PARAMETERS
 
 log = logging.getLogger(__name__)

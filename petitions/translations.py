@@ -2,7 +2,9 @@
 
 from django.utils.translation import get_language
 
-from .models import Campaign, CampaignTranslation, Statement, StatementTranslation
+from campaigns.models import Campaign, CampaignTranslation
+
+from .models import Statement, StatementTranslation
 
 
 def base_language(language: str | None) -> str:

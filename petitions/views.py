@@ -12,11 +12,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods
 
 from campaign.http import same_origin_post, see_other
+from campaigns.models import Campaign
 from safety import abuse
 
 from . import pagecache, services
 from .forms import SignatureForm
-from .models import Campaign, Signature, Statement
+from .models import Signature, Statement
 from .signup import request_info, tracking_initial
 from .tokens import ExpiredToken, InvalidToken, make_withdraw_token
 from .translations import localise, localise_campaign

@@ -19,7 +19,8 @@ from django.utils.translation import ngettext
 from fontpkg.pil import truetype
 from PIL import Image, ImageDraw, ImageFont
 
-from petitions.models import Campaign, Statement
+from campaigns.models import Campaign
+from petitions.models import Statement
 from petitions.translations import localise
 
 log = logging.getLogger(__name__)

@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.slugs import validate_not_reserved
+from campaigns.models import Campaign
 from events.models import Event
-from petitions.models import Campaign, Statement
+from petitions.models import Statement
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,58}[a-z0-9])?$", re.IGNORECASE)
 # Paths under /s/ kept free for pages the site may add, beside every segment it routes today.

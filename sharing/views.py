@@ -4,7 +4,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from petitions.models import Campaign, Statement
+from campaigns.models import Campaign
+from petitions.models import Statement
 from petitions.translations import localise_campaign
 
 from . import images, services

@@ -6,7 +6,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.utils import timezone
 
-from petitions.models import Campaign, Signature, Statement
+from campaigns.models import Campaign
+from petitions.models import Signature, Statement
 
 
 class CampaignFactory(factory.django.DjangoModelFactory):

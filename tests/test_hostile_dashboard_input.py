@@ -24,9 +24,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.models import ApiKey, Webhook
+from campaigns.models import Membership, Role
 from events.models import Attendee, Event
 from funds.models import Donation
-from organisers.models import Invitation, Membership, PaperImport, Role
+from organisers.models import Invitation, PaperImport
 from petitions.models import Signature
 from sharing.models import ShortLink
 from tests.events.factories import AttendeeFactory, EventFactory

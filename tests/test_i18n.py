@@ -216,7 +216,7 @@ def test_the_demo_statement_reads_in_spanish(client, db):
 
 @pytest.fixture
 def campaign_in_spanish(statement):
-    from petitions.models import CampaignTranslation
+    from campaigns.models import CampaignTranslation
 
     CampaignTranslation.objects.create(
         campaign=statement.campaign, language="es", title="Solidaridad con el Perú", summary="Firme y done."

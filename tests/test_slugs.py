@@ -15,8 +15,9 @@ from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 from django.utils import translation
 
 from campaign.slugs import is_reserved, url_pattern_chains, validate_not_reserved
+from campaigns.models import Campaign
 from events.models import Event
-from petitions.models import Campaign, Statement
+from petitions.models import Statement
 from sharing.models import ShortLink
 from tests.factories import CampaignFactory, StatementFactory
 

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from petitions.models import Campaign, Signature, Statement
+from campaigns.models import Campaign
+from petitions.models import Signature, Statement
 from petitions.text import render_markdown
 
 

@@ -9,8 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from campaigns.models import Campaign
 from outbox.services import enqueue, enqueue_many
-from petitions.models import Campaign, Signature, Statement
+from petitions.models import Signature, Statement
 from petitions.services import hash_ip, normalize_email
 
 from .models import Delivery, Policy, Unsubscribe, Update

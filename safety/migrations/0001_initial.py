@@ -7,26 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-MOVED = ["blockrule", "auditentry"]
-
-
-def _rename_content_types(apps, old, new):
-    ContentType = apps.get_model("contenttypes", "ContentType")
-    db = ContentType.objects.db_manager()
-    for model in MOVED:
-        # A fresh database has neither yet (they are made after migrate); one half-migrated by hand
-        # may have both: the old one carries the permissions and log entries, so it is kept.
-        if db.filter(app_label=old, model=model).exists():
-            db.filter(app_label=new, model=model).delete()
-            db.filter(app_label=old, model=model).update(app_label=new)
-
-
-def forwards(apps, schema_editor):
-    _rename_content_types(apps, "moderation", "safety")
-
-
-def backwards(apps, schema_editor):
-    _rename_content_types(apps, "safety", "moderation")
+from campaign.model_moves import rename_content_types
 
 
 class Migration(migrations.Migration):
@@ -84,5 +65,7 @@ class Migration(migrations.Migration):
             ],
             database_operations=[],
         ),
-        migrations.RunPython(forwards, backwards),
+        rename_content_types(
+            [("moderation", "safety", "blockrule"), ("moderation", "safety", "auditentry")]
+        ),
     ]

@@ -7,8 +7,9 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from campaigns.models import Campaign
 from events.models import Event
-from petitions.models import Campaign, Statement
+from petitions.models import Statement
 
 from .. import services, widgets
 

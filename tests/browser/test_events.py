@@ -102,7 +102,7 @@ def test_signing_up_and_cancelling_on_a_phone(browser, live_server, console, lim
 
 
 def test_checking_someone_in_at_the_door_on_a_phone(browser, live_server, console, campaign):
-    from organisers.models import Membership, Role
+    from campaigns.models import Membership, Role
     from tests.organisers.conftest import make_user
 
     alice = make_user("alice@example.org")

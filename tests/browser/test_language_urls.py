@@ -10,9 +10,10 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from campaigns.models import CampaignTranslation
 from events.models import EventTranslation
 from funds.models import Donation, Fund
-from petitions.models import CampaignTranslation, Statement, StatementTranslation
+from petitions.models import Statement, StatementTranslation
 from tests.events.factories import EventFactory
 from tests.factories import StatementFactory
 

@@ -12,7 +12,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from playwright.sync_api import expect
 
-from organisers.models import Membership, Role
+from campaigns.models import Membership, Role
 from tests.browser.conftest import LAPTOP
 from tests.factories import CampaignFactory, ConfirmedSignatureFactory, StatementFactory
 from updates.emails import PREVIEW_NAME

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from campaigns.models import Membership, Role
 from funds import services
 from funds.models import Donation, Fund
-from organisers.models import Membership, Role
 from safety.models import AuditEntry
 from tests.funds.factories import DonationFactory
 from tests.organisers.conftest import make_user

@@ -137,7 +137,7 @@ def test_staff_edits_go_public_at_once(client, statement, settings):
     from tests.organisers.conftest import make_user
 
     staff = make_user("sam@example.org", staff=True)
-    from organisers.models import Membership
+    from campaigns.models import Membership
 
     Membership.objects.create(campaign=statement.campaign, user=staff, role="owner")
     client.force_login(staff)

@@ -32,7 +32,7 @@ def test_it_lets_a_moderator_moderate(moderator_client, url):
         "/admin/auth/user/add/",
         "/admin/auth/group/",
         "/admin/auth/group/add/",
-        "/admin/petitions/campaign/add/",
+        "/admin/campaigns/campaign/add/",
         "/admin/petitions/statement/add/",
         "/admin/sites/site/",
     ],

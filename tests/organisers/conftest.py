@@ -5,7 +5,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from organisers.models import Membership, Role
+from campaigns.models import Membership, Role
 from tests.factories import CampaignFactory, StatementFactory
 
 PASSWORD = "correct horse battery staple"

@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from organisers.models import Invitation, Membership, PaperImport, Role
+from campaigns.models import Membership, Role
+from organisers.models import Invitation, PaperImport
 
 OWNER_ONLY = {"members", "export_log", "remove_member", "revoke_invitation", "paper_delete", "invite"}
 

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
+from campaigns.models import Membership, Role
 from organisers.management.commands.demo_organiser import DEBUG_PASSWORD, EMAIL
-from organisers.models import Membership, Role
 
 
 def test_it_creates_the_demo_organiser_once(db, settings, capsys):

@@ -7,7 +7,8 @@ from allauth.account.models import EmailAddress
 from django.urls import reverse
 from django.utils import timezone
 
-from organisers.models import Invitation, Membership, Role
+from campaigns.models import Membership, Role
+from organisers.models import Invitation
 from outbox import sender
 from tests.factories import mail_through_outbox
 

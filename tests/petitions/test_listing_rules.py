@@ -108,7 +108,7 @@ def test_the_signing_form_and_the_list_say_what_happens(client, statement, revie
 
 
 def test_an_organiser_chooses_the_listing_review(client, statement):
-    from organisers.models import Membership, Role
+    from campaigns.models import Membership, Role
     from tests.organisers.conftest import make_user
 
     user = make_user("owner@example.org")

@@ -1,6 +1,6 @@
 import pytest
 
-from organisers.models import Membership, Role
+from campaigns.models import Membership, Role
 from petitions.models import Signature
 from sharing.models import ShortLink
 from tests.factories import ConfirmedSignatureFactory

@@ -75,7 +75,7 @@ def test_a_signature_from_a_shared_link_records_its_channel(client, link, django
 
 
 def test_organisers_see_confirmed_signatures_by_channel(client, statement):
-    from organisers.models import Membership, Role
+    from campaigns.models import Membership, Role
     from tests.factories import ConfirmedSignatureFactory
     from tests.organisers.conftest import make_user
 

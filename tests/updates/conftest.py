@@ -1,6 +1,6 @@
 import pytest
 
-from organisers.models import Membership, Role
+from campaigns.models import Membership, Role
 from tests.factories import ConfirmedSignatureFactory
 from tests.updates.factories import UpdateFactory
 

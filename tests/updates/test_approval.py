@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 
-from organisers.models import Membership, Role
+from campaigns.models import Membership, Role
 from updates import services
 from updates.models import Update
 

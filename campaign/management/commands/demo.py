@@ -5,9 +5,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.models import Campaign, CampaignTranslation
 from events.demo import load_demo_event
 from petitions import services
-from petitions.models import Campaign, CampaignTranslation, Signature, Statement, StatementTranslation
+from petitions.models import Signature, Statement, StatementTranslation
 
 STATEMENT = """\
 We, the undersigned trade unions, organisations and individuals, stand with the people who have

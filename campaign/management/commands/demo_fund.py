@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from campaigns.models import Campaign
 from funds import services
 from funds.models import Donation, Fund
-from petitions.models import Campaign
 from sharing.models import ShortLink
 
 DONATIONS = [

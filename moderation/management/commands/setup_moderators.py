@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 GROUP = "moderator"
 PERMISSIONS = [
-    "petitions.view_campaign",
+    "campaigns.view_campaign",
     "petitions.view_statement",
     "petitions.view_signature",
     "petitions.change_signature",

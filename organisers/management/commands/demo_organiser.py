@@ -8,8 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from organisers.models import Membership, Role
-from petitions.models import Campaign
+from campaigns.models import Campaign, Membership, Role
 
 EMAIL = "organiser@example.org"
 # Only with DJANGO_DEBUG (the embedded demo): a known password is fine on a laptop, never in production.
