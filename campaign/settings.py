@@ -407,6 +407,9 @@ OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 OUTBOX_RETRY_SECONDS = 30
 OUTBOX_RETRY_MAX_SECONDS = 3600
 OUTBOX_MAX_ATTEMPTS = 10
+# Sent, failed and dropped messages are deleted this many days after they were queued (at least 2);
+# the dashboard's and /metrics' counts keep them (outbox.PurgedCount). Beat purges every hour.
+OUTBOX_RETENTION_DAYS = env.int("OUTBOX_RETENTION_DAYS", default=30)
 # Embedded mode has no workers: mail is sent in-process right after the commit that enqueued it.
 OUTBOX_SEND_ON_COMMIT = not REDIS_URL
 
@@ -497,6 +500,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.start_senders",
         "schedule": OUTBOX_SENDER_SECONDS,
         "options": {"expires": OUTBOX_SENDER_SECONDS},
+    },
+    "outbox-purge-finished": {
+        "task": "outbox.tasks.purge_finished",
+        "schedule": 3600.0,
+        "options": {"expires": 600},
     },
     # Webhooks go through the outbox on their own channel: beat starts a sender for it like for mail.
     "api-webhook-sender": {

@@ -107,6 +107,10 @@ def _attendee(message, statuses=ACTIVE) -> Attendee | None:
     )
 
 
+# The retention purge keeps the latest sent one per attendee: _was_mailed_a_place asks for it.
+outbox.registry.keep_last_sent(ATTENDEE)
+
+
 def _was_mailed_a_place(attendee: Attendee) -> bool:
     return OutboxMessage.objects.filter(
         kind=ATTENDEE, ref=str(attendee.pk), status=OutboxMessage.Status.SENT

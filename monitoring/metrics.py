@@ -25,6 +25,7 @@ class PlatformCollector:
 
     def collect(self):
         from outbox.models import OutboxMessage
+        from outbox.services import purged_totals
         from petitions.models import Signature
 
         now = timezone.now()
@@ -54,6 +55,9 @@ class PlatformCollector:
         )
 
         mail = dict(OutboxMessage.objects.values_list("status").annotate(n=Count("id")).order_by())
+        # Counters never go down: what the retention purge deleted still counts.
+        for outcome, count in purged_totals().items():
+            mail[outcome] = mail.get(outcome, 0) + count
         yield _counter("campaign_mail_sent", "Mails sent.", mail.get(OutboxMessage.Status.SENT, 0))
         yield _counter("campaign_mail_failed", "Mails given up on.", mail.get(OutboxMessage.Status.FAILED, 0))
         pending = mail.get(OutboxMessage.Status.PENDING, 0)

@@ -76,3 +76,29 @@ class Suppression(models.Model):
 
     def __str__(self):
         return f"{self.get_reason_display()} ({self.address_hash[:12]}…)"
+
+
+class PurgedCount(models.Model):
+    """Messages the retention purge deleted, per statement and outcome: the dashboard's and /metrics'
+    counts of sent, failed and suppressed mail keep adding up after the rows are gone.
+
+    statement_id 0 stands for messages about no statement (events, invitations, accounts).
+    """
+
+    class Outcome(models.TextChoices):
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SUPPRESSED = "suppressed", _("Not sent: the address bounced or complained")
+        DROPPED = "dropped", _("Not needed any more")
+
+    statement_id = models.BigIntegerField(default=0)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement_id", "outcome"], name="one_purged_count_per_outcome"),
+        ]
+
+    def __str__(self):
+        return f"{self.count} {self.outcome} (statement {self.statement_id or '-'})"

@@ -15,6 +15,7 @@ from collections.abc import Callable
 _builders: dict[str, Callable] = {}
 _on_sent: dict[str, Callable] = {}
 _on_dropped: dict[str, Callable] = {}
+_keep_last_sent: set[str] = set()
 
 
 class UnknownKind(LookupError):
@@ -55,6 +56,16 @@ def on_dropped(kind: str):
 
 def dropped_hook(kind: str) -> Callable | None:
     return _on_dropped.get(kind)
+
+
+def keep_last_sent(kind: str) -> None:
+    """The retention purge keeps the latest sent message of this kind for each ref (with no address
+    once its person is forgotten): for an app that asks later whether a mail about it ever went."""
+    _keep_last_sent.add(kind)
+
+
+def kept_kinds() -> frozenset[str]:
+    return frozenset(_keep_last_sent)
 
 
 def get(kind: str) -> Callable:

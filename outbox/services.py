@@ -1,16 +1,17 @@
 """What the outbox offers the other apps: enqueue a message in their transaction; see how mail is doing."""
 
+from collections import Counter
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
 from . import registry, suppression
-from .models import OutboxMessage
+from .models import OutboxMessage, PurgedCount
 
 
 def enqueue(
@@ -124,4 +125,117 @@ def statement_mail_stats(statement_ids: list[int]) -> dict[int, dict]:
     stats = {statement_id: dict(NO_MAIL) for statement_id in statement_ids}
     for row in rows:
         stats[row.pop("statement_id")] = row
+    # What the retention purge deleted still counts.
+    purged = PurgedCount.objects.filter(
+        statement_id__in=statement_ids, outcome__in=["sent", "failed", "suppressed"]
+    )
+    for statement_id, outcome, count in purged.values_list("statement_id", "outcome", "count"):
+        stats[statement_id] = {**stats[statement_id], outcome: stats[statement_id][outcome] + count}
     return stats
+
+
+def purged_totals() -> dict[str, int]:
+    """How many messages the retention purge deleted, by outcome, over every statement (for /metrics)."""
+    totals = Counter()
+    for outcome, count in PurgedCount.objects.values_list("outcome", "count"):
+        totals[outcome] += count
+    return dict(totals)
+
+
+# --- Retention: finished messages go after OUTBOX_RETENTION_DAYS ---------------------------------
+
+FINISHED = (OutboxMessage.Status.SENT, OutboxMessage.Status.FAILED, OutboxMessage.Status.DROPPED)
+PURGE_BATCH = 5000
+# The events' daily mail cap reads a day of rows; never keep less than this.
+MIN_RETENTION_DAYS = 2
+
+
+def _outcome(status: str, last_error: str) -> str:
+    if status == OutboxMessage.Status.DROPPED and last_error.startswith(suppression.SUPPRESSED):
+        return PurgedCount.Outcome.SUPPRESSED
+    return status
+
+
+def purgeable(now: datetime | None = None):
+    """Finished messages (sent, failed for good, dropped) older than OUTBOX_RETENTION_DAYS, except the
+    latest sent one of each ref for the kinds an app keeps (registry.keep_last_sent)."""
+    days = max(MIN_RETENTION_DAYS, settings.OUTBOX_RETENTION_DAYS)
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    rows = OutboxMessage.objects.filter(status__in=FINISHED, created_at__lt=cutoff)
+    kept = registry.kept_kinds()
+    if kept:
+        later_sent = OutboxMessage.objects.filter(
+            kind=OuterRef("kind"),
+            ref=OuterRef("ref"),
+            status=OutboxMessage.Status.SENT,
+            pk__gt=OuterRef("pk"),
+        )
+        rows = rows.exclude(Q(kind__in=kept, status=OutboxMessage.Status.SENT) & ~Exists(later_sent))
+    return rows
+
+
+def purge_finished(now: datetime | None = None, batch_size: int = PURGE_BATCH) -> int:
+    """Delete purgeable() messages in batches of short transactions; return how many went.
+
+    Each batch adds what it deleted to PurgedCount in its own transaction, so the dashboard's and
+    /metrics' totals never drop. Rows are locked with SKIP LOCKED, so two purges at once (beat run
+    twice) delete and count each row once.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                purgeable(now)
+                .order_by("pk")
+                .select_for_update(skip_locked=True)
+                .values_list("pk", "statement_id", "status", "last_error")[:batch_size]
+            )
+            if not batch:
+                return total
+            OutboxMessage.objects.filter(pk__in=[row[0] for row in batch]).delete()
+            counts = Counter(
+                (statement_id or 0, _outcome(status, error)) for _pk, statement_id, status, error in batch
+            )
+            PurgedCount.objects.bulk_create(
+                [PurgedCount(statement_id=statement_id, outcome=outcome) for statement_id, outcome in counts],
+                ignore_conflicts=True,
+            )
+            for (statement_id, outcome), n in counts.items():
+                PurgedCount.objects.filter(statement_id=statement_id, outcome=outcome).update(
+                    count=F("count") + n
+                )
+        total += len(batch)
+
+
+# --- Forgetting a person ---------------------------------------------------------------------------
+
+FORGOTTEN = "forgotten"
+
+
+def forget(statement_id: int, addresses: Iterable[str]) -> int:
+    """Blank these addresses from the statement's messages; return how many rows changed.
+
+    For a signer who withdrew or was anonymised: the address, the context and any error text (an SMTP
+    refusal quotes the address) go; kind, status, statement, dates and the suppression reason stay,
+    so the dashboard counts the same. A message not sent yet and not claimed by a sender is dropped
+    ("forgotten"): there is nobody to send it to any more. Messages to the same address about other
+    statements are not this statement's to erase.
+    """
+    addresses = [address for address in set(addresses) if address]
+    if not addresses:
+        return 0
+    rows = OutboxMessage.objects.filter(statement_id=statement_id, to__in=addresses)
+    unclaimed = Q(lease_owner="") | Q(lease_expires_at__lt=timezone.now())
+    rows.filter(unclaimed, status=OutboxMessage.Status.PENDING).update(
+        status=OutboxMessage.Status.DROPPED, last_error=FORGOTTEN, lease_owner="", lease_expires_at=None
+    )
+    return rows.update(
+        to="",
+        context={},
+        last_error=Case(
+            When(last_error__startswith=suppression.SUPPRESSED, then=F("last_error")),
+            When(last_error=FORGOTTEN, then=F("last_error")),
+            default=Value(""),
+            output_field=TextField(),
+        ),
+    )

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from . import sender
+from . import sender, services
 
 
 @shared_task(ignore_result=True)
@@ -17,3 +17,9 @@ def start_senders() -> int:
     for _ in range(settings.OUTBOX_SENDERS):
         send_outbox.apply_async(expires=settings.OUTBOX_SENDER_SECONDS)
     return settings.OUTBOX_SENDERS
+
+
+@shared_task(ignore_result=True)
+def purge_finished() -> int:
+    """Delete finished messages older than OUTBOX_RETENTION_DAYS (outbox.services.purge_finished)."""
+    return services.purge_finished()

@@ -7,6 +7,7 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat
 
 from campaign import events
+from outbox.services import forget
 from safety.models import AuditEntry
 
 from .models import Signature, Statement
@@ -82,7 +83,8 @@ def signature_for_withdrawal(token: str) -> Signature:
 
 
 def withdraw(token: str) -> Withdrawal:
-    """Withdraw the signature: out of every list and total, its personal data erased. Idempotent.
+    """Withdraw the signature: out of every list and total, its personal data erased (from the
+    outbox too: outbox.services.forget). Idempotent.
 
     Every submission of the same address to the statement goes with it (only the mailbox owner has
     the link, and each submission is theirs to erase), so nothing of theirs is left pending, held
@@ -107,7 +109,9 @@ def withdraw(token: str) -> Withdrawal:
         uuids = list(rows.values_list("uuid", flat=True))
         confirmed = list(rows.filter(status=Signature.Status.CONFIRMED).values_list("uuid", "counted"))
         counted = sum(1 for _uuid, was_counted in confirmed if was_counted)
+        addresses = list(rows.values_list("email", flat=True))
         rows.update(status=Signature.Status.WITHDRAWN, counted=False, **anonymised_values())
+        forget(signature.statement_id, addresses)
         scrub_audit_trail(uuids)
         for confirmed_uuid, _counted in confirmed:
             # Only a confirmed signature was ever shown to the organisers' tools.

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from outbox.services import forget
 from petitions.models import Signature, Statement
 from petitions.withdrawal import anonymised_values, not_anonymised, scrub_audit_trail
 
@@ -52,19 +53,21 @@ def anonymise_statement(statement_id: int) -> int:
     """Replace the personal data of every signature of the statement; return how many changed.
 
     Names, email addresses, organisation, role, location, comment, IP hashes, user agents and
-    referrers go; status, kind, country, dates and the counted flag stay, so the total and the
-    country breakdown are unchanged. Works in batches of short transactions and is idempotent:
-    a second run (or one after a crash half-way) only touches what is left.
+    referrers go, and the addresses leave the statement's outbox messages (outbox.services.forget);
+    status, kind, country, dates and the counted flag stay, so the total and the country breakdown
+    are unchanged. Works in batches of short transactions and is idempotent: a second run (or one
+    after a crash half-way) only touches what is left.
     """
     changed = 0
     remaining = not_anonymised(Signature.objects.filter(statement_id=statement_id))
     while True:
-        rows = list(remaining.order_by("pk").values_list("pk", "uuid")[:BATCH])
+        rows = list(remaining.order_by("pk").values_list("pk", "uuid", "email")[:BATCH])
         if not rows:
             break
         with transaction.atomic():
-            changed += Signature.objects.filter(pk__in=[pk for pk, _ in rows]).update(**anonymised_values())
-            scrub_audit_trail([uuid for _, uuid in rows])
+            changed += Signature.objects.filter(pk__in=[pk for pk, *_ in rows]).update(**anonymised_values())
+            scrub_audit_trail([uuid for _, uuid, _ in rows])
+            forget(statement_id, [email for *_, email in rows])
     Anonymisation.objects.filter(statement_id=statement_id, anonymised_at__isnull=True).update(
         anonymised_at=timezone.now(), signatures=changed
     )
