@@ -8,7 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.http import see_other
-from organisers.access import member_required
+from campaigns.access import member_required
 
 from . import keys as key_services
 from . import webhooks

@@ -1,6 +1,6 @@
 """Organisers' event pages in the dashboard: events, sign-ups and waitlist, export, door check-in.
 
-Every view goes through organisers' member_required: outsiders get 404, anonymous visitors the
+Every view goes through campaigns' member_required: outsiders get 404, anonymous visitors the
 login page. Members of the campaign (owners and organisers) can use all of them.
 """
 
@@ -17,8 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.http import see_other
+from campaigns.access import member_required
 from organisers import exports
-from organisers.access import member_required
 from organisers.models import ExportLog
 from organisers.services import needs_approval
 from petitions import revisions

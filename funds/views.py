@@ -1,6 +1,6 @@
 """The fund in the organisers' dashboard: settings, donations recorded by hand, voiding.
 
-Every view goes through organisers' member_required: outsiders get 404. Donations are recorded,
+Every view goes through campaigns' member_required: outsiders get 404. Donations are recorded,
 changed and voided only through funds.services, which audits each change.
 """
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaign.http import see_other
-from organisers.access import member_required
+from campaigns.access import member_required
 from safety.services import audit
 
 from . import services

@@ -1,4 +1,4 @@
-"""What organisers do: membership checks, invitations and members."""
+"""What organisers do: invitations and members (who may open a dashboard: campaigns.access)."""
 
 from datetime import timedelta
 
@@ -24,18 +24,6 @@ class InvitationError(Exception):
     def __init__(self, code: str):
         super().__init__(code)
         self.code = code
-
-
-def membership_or_404(user, campaign_slug: str) -> Membership:
-    """The user's membership of this campaign; 404 for outsiders, so campaigns cannot be probed."""
-    if not user.is_authenticated:
-        raise Http404
-    membership = (
-        Membership.objects.select_related("campaign").filter(user=user, campaign__slug=campaign_slug).first()
-    )
-    if membership is None:
-        raise Http404
-    return membership
 
 
 def campaigns_for(user):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_countries import countries
 
 from campaign.http import see_other
+from campaigns.access import member_required
 from campaigns.models import Membership
 from outbox.services import statement_mail_stats
 from petitions import revisions
@@ -24,7 +25,6 @@ from petitions.models import Signature, Statement
 from petitions.text import render_markdown
 
 from . import adapter, exports, paper, services
-from .access import member_required
 from .forms import PAPER_DECLARATION, ExportForm, InvitationForm, PaperImportForm, StatementForm
 from .models import ExportLog, Invitation, PaperImport
 

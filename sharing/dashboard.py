@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from campaign.http import see_other
-from organisers.access import member_required
+from campaigns.access import member_required
 from petitions.models import Statement
 
 from .forms import ShortLinkForm

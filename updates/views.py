@@ -13,7 +13,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.http import see_other
-from organisers.access import member_required
+from campaigns.access import member_required
 from petitions.models import Statement
 
 from . import services
