@@ -6,52 +6,32 @@ listening port, the address of "web" and the cache's directory. Without nginx th
 """
 
 import http.client
-import os
 import re
-import shutil
 import subprocess
 import urllib.parse
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from django.test import Client
 
+from bench import proxy as proxy_config
 from petitions.models import Signature
 from tests.conftest import STRICT
 from tests.factories import CampaignFactory, StatementFactory
 
-from .conftest import ROOT, Browser, free_port, wait_until
+from .conftest import Browser, free_port, wait_until
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-CONFIG = ROOT / "proxy" / "nginx.conf"
-
 
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or next(
-        (path for path in ("/usr/sbin/nginx", "/usr/local/sbin/nginx") if os.access(path, os.X_OK)), None
-    )
+    found = proxy_config.nginx_binary()
     if not found:
         message = "nginx is not installed (apt-get install nginx; .ci/run does)"
         if STRICT:
             pytest.fail(message)
         pytest.skip(message)
     return found
-
-
-def site_config(port: int, web: str, cache_dir: Path) -> str:
-    """proxy/nginx.conf with this machine's port, web address and cache directory in place of Docker's."""
-    text = CONFIG.read_text()
-    replacements = [
-        ("listen 80;", f"listen 127.0.0.1:{port};"),
-        ("set $web web:8000;", f"set $web {web};"),
-        ("/var/cache/nginx/pages", str(cache_dir)),
-    ]
-    for old, new in replacements:
-        assert text.count(old) == 1, f"{old!r} is not in {CONFIG.name} once"
-        text = text.replace(old, new)
-    return text
 
 
 @dataclass
@@ -68,39 +48,15 @@ class Answer:
 @pytest.fixture(scope="module")
 def proxy(e2e_stack, tmp_path_factory):
     """nginx on a free port, in front of the end-to-end stack's gunicorn; yields its base URL."""
-    nginx = nginx_binary()
+    nginx_binary()
     work = tmp_path_factory.mktemp("nginx")
-    for name in ("cache", "temp"):
-        (work / name).mkdir()
     port = free_port()
     web = urllib.parse.urlsplit(e2e_stack.site_url).netloc
-    (work / "site.conf").write_text(site_config(port, web, work / "cache"))
-    # What the nginx image's own nginx.conf gives: the http block that includes conf.d/*.conf.
-    user = "user root root;" if os.geteuid() == 0 else ""  # worker processes must write the cache
-    (work / "nginx.conf").write_text(
-        f"""{user}
-daemon off;
-worker_processes 1;
-pid {work}/nginx.pid;
-error_log {work}/error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    access_log {work}/access.log;
-    client_body_temp_path {work}/temp/body;
-    proxy_temp_path {work}/temp/proxy;
-    fastcgi_temp_path {work}/temp/fastcgi;
-    uwsgi_temp_path {work}/temp/uwsgi;
-    scgi_temp_path {work}/temp/scgi;
-    include {work}/site.conf;
-}}
-"""
-    )
-    check = subprocess.run(
-        [nginx, "-t", "-p", str(work), "-c", str(work / "nginx.conf")], capture_output=True
-    )
+    args = proxy_config.command(work, port, web)
+    check = subprocess.run([*args, "-t"], capture_output=True)
     assert check.returncode == 0, check.stderr.decode()
     process = subprocess.Popen(
-        [nginx, "-p", str(work), "-c", str(work / "nginx.conf")],
+        args,
         stdout=subprocess.DEVNULL,
         stderr=open(work / "stderr.log", "wb"),  # noqa: SIM115 - closed with the process
     )
