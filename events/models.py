@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.slugs import ReservedSlugMixin
+from campaign.translations import Translation, refuse_if_localised
 from campaigns.models import Campaign
 from petitions.models import Revision
 from petitions.text import render_markdown
@@ -139,9 +140,7 @@ class Event(ReservedSlugMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if getattr(self, "shown_language", None) is not None:
-            # localise_event() put a translation's text on this instance for display only.
-            raise ValueError("an event shown in a visitor's language cannot be saved")
+        refuse_if_localised(self)
         self.description_html = render_markdown(self.description)
         if kwargs.get("update_fields") is not None and "description" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "description_html"}
@@ -209,11 +208,11 @@ class Event(ReservedSlugMixin, models.Model):
         return sorted({int(v) for v in self.reminder_offsets or []}, reverse=True)
 
 
-class EventTranslation(models.Model):
+class EventTranslation(Translation):
     """The event's title and description in another language (see events.translations)."""
 
+    translates = "event"
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(
         _("description"), max_length=20000, blank=True, help_text=_("Markdown. HTML is sanitised.")
@@ -221,12 +220,7 @@ class EventTranslation(models.Model):
     description_html = models.TextField(editable=False, default="")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["event", "language"], name="one_event_translation_per_language"),
-        ]
-
-    def __str__(self):
-        return f"{self.event} ({self.language})"
+        constraints = [Translation.one_per_language("event", "one_event_translation_per_language")]
 
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from campaign.slugs import ReservedSlugMixin
+from campaign.translations import Translation, refuse_if_localised
 from campaigns.models import Campaign
 
 from .text import render_markdown
@@ -101,9 +102,7 @@ class Statement(ReservedSlugMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if getattr(self, "shown_language", None) is not None:
-            # localise() put a translation's text on this instance for display: never store it.
-            raise ValueError("a statement shown in a visitor's language cannot be saved")
+        refuse_if_localised(self)
         self.body_html = render_markdown(self.body)
         if kwargs.get("update_fields") is not None and "body" in kwargs["update_fields"]:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html"}
@@ -211,23 +210,18 @@ class StatementRevision(Revision):
         constraints = [Revision.one_pending("statement", "one_pending_statement_revision")]
 
 
-class StatementTranslation(models.Model):
+class StatementTranslation(Translation):
     """The statement's text in another language: one statement, one total, each signer reading it in
     their language (see petitions.translations.localise)."""
 
+    translates = "statement"
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"), max_length=50000, help_text=_("Markdown. HTML is sanitised."))
     body_html = models.TextField(editable=False, default="")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["statement", "language"], name="one_translation_per_language"),
-        ]
-
-    def __str__(self):
-        return f"{self.statement} ({self.language})"
+        constraints = [Translation.one_per_language("statement", "one_translation_per_language")]
 
     def save(self, *args, **kwargs):
         self.body_html = render_markdown(self.body)

@@ -1,14 +1,9 @@
-"""A statement's or campaign's text in the visitor's (or signer's) language."""
+"""A statement's or campaign's text in the visitor's (or signer's) language (see campaign.translations)."""
 
-from django.utils.translation import get_language
+from campaign import translations
+from campaigns.models import Campaign
 
-from campaigns.models import Campaign, CampaignTranslation
-
-from .models import Statement, StatementTranslation
-
-
-def base_language(language: str | None) -> str:
-    return (language or "").split("-")[0].lower()
+from .models import Statement
 
 
 def localise(statement: Statement, language: str | None = None) -> Statement:
@@ -18,21 +13,9 @@ def localise(statement: Statement, language: str | None = None) -> Statement:
     page, emails) then shows that text, and the total stays the statement's own. Without a
     translation the original stays. The instance is for display only: Statement.save() refuses it.
     """
-    language = base_language(language or get_language())
     if "campaign" in statement._state.fields_cache:
         localise_campaign(statement.campaign, language)
-    if getattr(statement, "shown_language", None) is not None:
-        return statement
-    translation = (
-        StatementTranslation.objects.filter(statement_id=statement.pk, language=language)
-        .only("title", "body_html")
-        .first()
-    )
-    if translation is not None:
-        statement.title = translation.title
-        statement.body_html = translation.body_html
-        statement.shown_language = language
-    return statement
+    return translations.localise(statement, ("title", "body_html"), language)
 
 
 def localise_campaign(campaign: Campaign, language: str | None = None) -> Campaign:
@@ -40,16 +23,4 @@ def localise_campaign(campaign: Campaign, language: str | None = None) -> Campai
 
     Like localise(): for display only (Campaign.save() refuses it); one campaign, one set of totals.
     """
-    language = base_language(language or get_language())
-    if getattr(campaign, "shown_language", None) is not None:
-        return campaign
-    translation = (
-        CampaignTranslation.objects.filter(campaign_id=campaign.pk, language=language)
-        .only("title", "summary")
-        .first()
-    )
-    if translation is not None:
-        campaign.title = translation.title
-        campaign.summary = translation.summary
-        campaign.shown_language = language
-    return campaign
+    return translations.localise(campaign, ("title", "summary"), language)
