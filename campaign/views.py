@@ -2,8 +2,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.template import loader
 
+from campaigns.translations import localise_campaign
 from petitions.models import campaigns_with_open_statements
-from petitions.translations import localise_campaign
 
 
 def home(request):

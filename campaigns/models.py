@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from campaign.slugs import ReservedSlugMixin
+from campaign.translations import Translation, refuse_if_localised
 
 
 class Campaign(ReservedSlugMixin, models.Model):
@@ -30,33 +31,24 @@ class Campaign(ReservedSlugMixin, models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if getattr(self, "shown_language", None) is not None:
-            # localise_campaign() put a translation's text on this instance for display only.
-            raise ValueError("a campaign shown in a visitor's language cannot be saved")
+        refuse_if_localised(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("petitions:campaign", args=[self.slug])
 
 
-class CampaignTranslation(models.Model):
-    """The campaign's title and summary in another language (see petitions.translations)."""
+class CampaignTranslation(Translation):
+    """The campaign's title and summary in another language (see campaigns.translations)."""
 
+    translates = "campaign"
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), max_length=2000, blank=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "language"], name="one_campaign_translation_per_language"
-            ),
-        ]
+        constraints = [Translation.one_per_language("campaign", "one_campaign_translation_per_language")]
         db_table = "petitions_campaigntranslation"
-
-    def __str__(self):
-        return f"{self.campaign} ({self.language})"
 
 
 class Role(models.TextChoices):

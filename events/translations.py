@@ -1,7 +1,7 @@
 """An event's text in the visitor's (or attendee's) language (see campaign.translations)."""
 
 from campaign import translations
-from petitions.translations import localise_campaign
+from campaigns.translations import localise_campaign
 
 from .models import Event
 

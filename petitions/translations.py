@@ -1,7 +1,7 @@
-"""A statement's or campaign's text in the visitor's (or signer's) language (see campaign.translations)."""
+"""A statement's text in the visitor's (or signer's) language (see campaign.translations)."""
 
 from campaign import translations
-from campaigns.models import Campaign
+from campaigns.translations import localise_campaign
 
 from .models import Statement
 
@@ -16,11 +16,3 @@ def localise(statement: Statement, language: str | None = None) -> Statement:
     if "campaign" in statement._state.fields_cache:
         localise_campaign(statement.campaign, language)
     return translations.localise(statement, ("title", "body_html"), language)
-
-
-def localise_campaign(campaign: Campaign, language: str | None = None) -> Campaign:
-    """Put the translation's title and summary for this language on the campaign, if there is one.
-
-    Like localise(): for display only (Campaign.save() refuses it); one campaign, one set of totals.
-    """
-    return translations.localise(campaign, ("title", "summary"), language)

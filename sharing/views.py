@@ -5,8 +5,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from campaigns.models import Campaign
+from campaigns.translations import localise_campaign
 from petitions.models import Statement
-from petitions.translations import localise_campaign
 
 from . import images, services
 

@@ -258,7 +258,7 @@ def test_the_event_reads_in_spanish_with_the_same_places(client, campaign_in_spa
 
 
 def test_a_localised_campaign_or_event_is_never_saved(campaign_in_spanish):
-    from petitions.translations import localise_campaign
+    from campaigns.translations import localise_campaign
 
     shown = localise_campaign(campaign_in_spanish, "es")
 

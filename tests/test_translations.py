@@ -3,6 +3,8 @@
 import pytest
 from django.db import IntegrityError, transaction
 
+from campaigns.models import Campaign, CampaignTranslation
+from campaigns.translations import localise_campaign
 from events.models import Event, EventTranslation
 from events.translations import localise_event
 from petitions.models import Statement, StatementTranslation
@@ -67,3 +69,12 @@ def test_the_database_keeps_one_translation_per_language(event, statement_in_spa
         StatementTranslation.objects.create(
             statement=statement_in_spanish, language="es", title="Otra", body="."
         )
+
+
+def test_a_campaign_reads_in_spanish_and_is_never_saved_so(campaign):
+    CampaignTranslation.objects.create(campaign=campaign, language="es", title="Solidaridad con el Perú")
+    shown = localise_campaign(Campaign.objects.get(pk=campaign.pk), "es")
+
+    assert (shown.title, str(campaign.translations.get())) == ("Solidaridad con el Perú", f"{campaign} (es)")
+    with pytest.raises(ValueError, match="campaign shown in a visitor's language cannot be saved"):
+        shown.save()
