@@ -111,8 +111,8 @@ def paginate(querysets: list[QuerySet], *, page: int | None, per_page: int | Non
         # (an OR alone would make it read the index from the start: each page slower than the last).
         later = Q(modified_at__gte=modified) & (Q(modified_at__gt=modified) | Q(uuid__gt=uuid))
         number = previous_page + 1
-        candidates = [row for qs in querysets for row in qs.filter(later).order_by(*order)[:per_page]]
-        rows = heapq.nsmallest(per_page, candidates, key=lambda r: (r.modified_at, str(r.uuid)))
+        pages = [qs.filter(later).order_by(*order)[:per_page] for qs in querysets]
+        rows = _merge(pages, per_page)
     else:
         number = 1 if page is None else page
         if number < 1:
@@ -122,12 +122,23 @@ def paginate(querysets: list[QuerySet], *, page: int | None, per_page: int | Non
         if len(querysets) == 1:
             rows = list(querysets[0].order_by(*order)[offset : offset + per_page])
         else:
-            candidates = [row for qs in querysets for row in qs.order_by(*order)[: offset + per_page]]
-            rows = heapq.nsmallest(offset + per_page, candidates, key=lambda r: (r.modified_at, str(r.uuid)))
+            rows = _merge([qs.order_by(*order)[: offset + per_page] for qs in querysets], offset + per_page)
             rows = rows[offset:]
     more = len(rows) == per_page and number * per_page < total
     cursor = _make_cursor(rows[-1], number, total) if more else None
     return Page(rows, number, per_page, total, cursor)
+
+
+def _merge(querysets: list[QuerySet], limit: int) -> list:
+    """The first `limit` rows of these querysets, each already in (modified_at, uuid) order.
+
+    UUIDs compare as PostgreSQL orders them (byte by byte), so no string is made per row; one
+    queryset (one statement: a petition's signatures) is its own answer.
+    """
+    if len(querysets) == 1:
+        return list(querysets[0])
+    candidates = [row for qs in querysets for row in qs]
+    return heapq.nsmallest(limit, candidates, key=lambda r: (r.modified_at, r.uuid))
 
 
 def collection(request, page: Page, rel: str, items: list[dict]) -> dict:
