@@ -33,11 +33,22 @@ def language_patterns(*urls) -> list[URLResolver]:
     return [URLResolver(LanguagePrefix(), list(urls))]
 
 
+def _prefixes(patterns) -> list[str]:
+    """The fixed start of each pattern's route, looking into includes mounted at "" (an app's namespace)."""
+    prefixes = []
+    for pattern in patterns:
+        route = str(pattern.pattern).split("<")[0]
+        if route:
+            prefixes.append(route)
+        elif isinstance(pattern, URLResolver):
+            prefixes.extend(_prefixes(pattern.url_patterns))
+    return prefixes
+
+
 @functools.cache
 def _neutral(urlconf: str) -> tuple[tuple[str, ...], URLResolver]:
     patterns = import_string(urlconf + ".language_neutral")
-    prefixes = tuple(prefix for pattern in patterns if (prefix := str(pattern.pattern)))
-    return prefixes, URLResolver(RegexPattern(r"^/"), patterns)
+    return tuple(_prefixes(patterns)), URLResolver(RegexPattern(r"^/"), patterns)
 
 
 def is_language_neutral(path: str) -> bool:

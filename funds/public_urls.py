@@ -1,8 +1,9 @@
+"""Stripe's webhook, under funds/stripe/ (campaign/urls.py); the namespace is funds_public."""
+
 from django.urls import path
 
 from . import stripe
 
-app_name = "funds_public"
 urlpatterns = [
-    path("funds/stripe/webhook/", stripe.webhook, name="stripe_webhook"),
+    path("webhook/", stripe.webhook, name="stripe_webhook"),
 ]

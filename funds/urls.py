@@ -1,11 +1,12 @@
+"""The fighting fund's organiser pages, under dashboard/c/<campaign>/fund/ (campaign/urls.py)."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "funds"
 urlpatterns = [
-    path("c/<slug:campaign_slug>/fund/", views.fund, name="dashboard"),
-    path("c/<slug:campaign_slug>/fund/settings/", views.fund_settings, name="settings"),
-    path("c/<slug:campaign_slug>/fund/donations/", views.record, name="record"),
-    path("c/<slug:campaign_slug>/fund/donations/<uuid:donation_uuid>/void/", views.void, name="void"),
+    path("", views.fund, name="dashboard"),
+    path("settings/", views.fund_settings, name="settings"),
+    path("donations/", views.record, name="record"),
+    path("donations/<uuid:donation_uuid>/void/", views.void, name="void"),
 ]

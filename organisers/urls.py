@@ -1,8 +1,8 @@
+"""The dashboard, under dashboard/ (campaign/urls.py); the namespace is organisers."""
+
 from django.urls import path
 
 from . import views
-
-app_name = "organisers"
 
 CAMPAIGN = "c/<slug:campaign_slug>/"
 STATEMENT = CAMPAIGN + "s/<slug:statement_slug>/"

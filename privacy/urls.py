@@ -1,9 +1,14 @@
+"""The privacy policy, under privacy/, and the withdrawal link of every signer's email, under
+withdraw/ (campaign/urls.py); the namespace is privacy."""
+
 from django.urls import path
 
 from . import views
 
-app_name = "privacy"
 urlpatterns = [
-    path("privacy/", views.policy, name="policy"),
-    path("withdraw/<str:token>/", views.withdraw, name="withdraw"),
+    path("", views.policy, name="policy"),
+]
+
+withdraw = [
+    path("<str:token>/", views.withdraw, name="withdraw"),
 ]
