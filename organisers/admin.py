@@ -1,36 +1,8 @@
 from django.contrib import admin
 
 from campaign.admin import ReadOnlyAdmin
-from campaigns.models import Campaign, Membership
-from petitions.admin import CampaignAdmin as PetitionsCampaignAdmin
 
 from .models import ExportLog, Invitation, PaperImport
-
-
-class MembershipInline(admin.TabularInline):
-    """Lets a superuser appoint a new campaign's first owner."""
-
-    model = Membership
-    fields = ("user", "role", "created_at")
-    readonly_fields = ("created_at",)
-    autocomplete_fields = ("user",)
-    extra = 1
-
-
-admin.site.unregister(Campaign)
-
-
-@admin.register(Campaign)
-class CampaignAdmin(PetitionsCampaignAdmin):
-    inlines = [*PetitionsCampaignAdmin.inlines, MembershipInline]
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "campaign", "role", "created_at")
-    list_filter = ("role", "campaign")
-    search_fields = ("user__email", "campaign__title")
-    autocomplete_fields = ("user", "campaign")
 
 
 @admin.register(Invitation)
