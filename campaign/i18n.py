@@ -11,7 +11,7 @@ import functools
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.urls import LocalePrefixPattern, Resolver404, URLResolver
-from django.urls.resolvers import RegexPattern
+from django.urls.resolvers import RegexPattern, RoutePattern
 from django.utils import translation
 from django.utils.module_loading import import_string
 
@@ -37,7 +37,7 @@ def _prefixes(patterns) -> list[str]:
     """The fixed start of each pattern's route, looking into includes mounted at "" (an app's namespace)."""
     prefixes = []
     for pattern in patterns:
-        route = str(pattern.pattern).split("<")[0]
+        route = str(pattern.pattern).split("<")[0] if isinstance(pattern.pattern, RoutePattern) else ""
         if route:
             prefixes.append(route)
         elif isinstance(pattern, URLResolver):

@@ -17,6 +17,7 @@ from updates import urls as updates
 
 from . import views
 from .i18n import language_patterns
+from .model_moves import moved_admin_urls
 
 # Where each app's pages live: this table alone (tests/test_url_layout.py holds every app to it).
 # For each namespace, each of the app's URL lists under its prefix; the lists say nothing of where
@@ -78,6 +79,7 @@ language_neutral = [
     path("readyz", monitoring_views.readyz, name="readyz"),
     path("metrics", monitoring_views.prometheus, name="metrics"),
     path("anymail/", include("outbox.urls")),
+    *moved_admin_urls(),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     *mount(DASHBOARD_APPS),
