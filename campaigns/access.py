@@ -1,4 +1,5 @@
-"""Who may open a campaign's dashboard pages: the one access check every app's dashboard uses.
+"""Who may open a campaign's dashboard pages: the one access check every app's dashboard uses;
+and whose content waits for a moderator before it goes public.
 
 The 403 page for members who are not owners is the dashboard's (organisers/forbidden.html): a
 template, found by name, so no import runs upward.
@@ -6,6 +7,7 @@ template, found by name, so no import runs upward.
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
@@ -43,3 +45,9 @@ def member_required(view=None, *, owner=False):
         return wrapper
 
     return decorator(view) if view else decorator
+
+
+def needs_approval(user) -> bool:
+    """Whether what this member writes (statements, events, their edits) waits for a moderator before
+    it goes public: yes, unless they are staff or ORGANISER_CONTENT_NEEDS_APPROVAL is off."""
+    return settings.ORGANISER_CONTENT_NEEDS_APPROVAL and not user.is_staff

@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from campaign.http import see_other
-from campaigns.access import member_required
+from campaigns.access import member_required, needs_approval
 from organisers import exports
 from organisers.models import ExportLog
-from organisers.services import needs_approval
 from petitions import revisions
 
 from . import calendar, services

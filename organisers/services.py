@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from campaign.slugs import free_slug
+from campaigns.access import needs_approval
 from campaigns.models import Campaign, Membership, Role
 from outbox.services import enqueue
 from petitions import revisions
@@ -117,10 +118,6 @@ def remove_member(membership: Membership) -> None:
         if membership.role == Role.OWNER and owners == [membership.pk]:
             raise LastOwnerError
         membership.delete()
-
-
-def needs_approval(user) -> bool:
-    return settings.ORGANISER_CONTENT_NEEDS_APPROVAL and not user.is_staff
 
 
 def unique_statement_slug(campaign: Campaign, title: str) -> str:
