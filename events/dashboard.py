@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from campaign.csv_stream import CURSOR_CHUNK, iso_utc, neutralise, yes_no
 from campaign.http import see_other
 from campaigns.access import member_required, needs_approval
 from organisers import exports
@@ -185,8 +186,8 @@ def _attendee_rows(event):
     # Sign-ups whose email nobody confirmed are not attendees: anyone may have typed those addresses.
     attendees = Attendee.objects.filter(event=event).exclude(status=Attendee.Status.PENDING)
     values = attendees.order_by("created_at", "pk").values_list(*ATTENDEE_FIELDS)
-    neutralise, iso = exports.neutralise, exports.iso_utc
-    # A plain server-side cursor inside a transaction streams rows as they are read (see exports).
+    # A plain server-side cursor inside a transaction streams rows as they are read (see
+    # organisers.exports).
     with transaction.atomic():
         for (
             name,
@@ -201,20 +202,20 @@ def _attendee_rows(event):
             created_at,
             confirmed_at,
             promoted_at,
-        ) in values.iterator(chunk_size=exports.CURSOR_CHUNK):
+        ) in values.iterator(chunk_size=CURSOR_CHUNK):
             yield [
                 neutralise(name),
                 neutralise(email),
                 status,
                 neutralise(organisation),
                 neutralise(accessibility),
-                iso(attended_at),
-                "yes" if consent else "no",
+                iso_utc(attended_at),
+                yes_no(consent),
                 neutralise(consent_text),
-                iso(consent_at),
-                iso(created_at),
-                iso(confirmed_at),
-                iso(promoted_at),
+                iso_utc(consent_at),
+                iso_utc(created_at),
+                iso_utc(confirmed_at),
+                iso_utc(promoted_at),
             ]
 
 

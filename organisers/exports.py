@@ -1,25 +1,22 @@
-"""Signatory exports: streamed CSV that keeps memory flat however many rows there are.
+"""Signatory exports, streamed (campaign.csv_stream) so memory stays flat however many rows there are.
 
-Rows come from a server-side cursor as tuples (no model instances), are written by the csv module a
-few hundred at a time, and go straight to the client; the first bytes (BOM and header) leave before
-the query runs. Every export is logged when it starts, and its row count is set when it ends.
+Rows come from a server-side cursor as tuples (no model instances). Every export, an event's attendee
+list included, is logged when it starts, and its row count is set when it ends.
 """
 
-import csv
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, time, timedelta
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils import timezone
 
+from campaign import csv_stream
+from campaign.csv_stream import CURSOR_CHUNK, iso_utc, neutralise, yes_no
 from petitions.models import Signature, Statement
 
 from .models import ExportLog
-
-BOM = "\ufeff"
-CHUNK_ROWS = 500
-CURSOR_CHUNK = 2000
 
 SIGNATORY_HEADER = [
     "name",
@@ -54,29 +51,6 @@ SIGNATORY_FIELDS = [
     "source",
 ]
 PUBLICATION_HEADER = ["name", "role", "organisation"]
-
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = "=+-@\t\r"
-
-
-def neutralise(value: str) -> str:
-    """Make a text cell inert in spreadsheets by prefixing a single quote to formula-like text."""
-    if value and value[0] in FORMULA_STARTS:
-        return "'" + value
-    return value
-
-
-def iso_utc(moment: datetime | None) -> str:
-    """ISO 8601 in UTC to the second, e.g. 2025-03-04T05:06:07Z (isoformat is faster than strftime)."""
-    if moment is None:
-        return ""
-    if moment.utcoffset():
-        moment = moment.astimezone(UTC)
-    return moment.isoformat(timespec="seconds")[:19] + "Z"
-
-
-def _yes_no(value: bool) -> str:
-    return "yes" if value else "no"
 
 
 def signatories(statement: Statement, filters: dict):
@@ -141,8 +115,8 @@ def signatory_rows(statement: Statement, filters: dict) -> Iterator[list[str]]:
                 neutralise(organisation),
                 neutralise(role),
                 kind,
-                _yes_no(show_publicly),
-                _yes_no(consent),
+                yes_no(show_publicly),
+                yes_no(consent),
                 neutralise(consent_text),
                 iso_utc(consent_at),
                 iso_utc(created_at),
@@ -200,13 +174,6 @@ def publication_text_lines(statement: Statement, headings: tuple[str, str]) -> I
                 yield f"{name}\n", True
 
 
-class _Echo:
-    """A file-like object whose write() returns what it was given, for csv.writer."""
-
-    def write(self, value):
-        return value
-
-
 def start_log(*, statement: Statement, user, kind: str, filters: dict) -> ExportLog:
     return ExportLog.objects.create(
         campaign_id=statement.campaign_id,
@@ -224,33 +191,10 @@ def _finish_log(log: ExportLog, rows: int, finished: bool) -> None:
 
 
 def stream_csv(header: list[str], rows: Iterable[list[str]], log: ExportLog) -> Iterator[str]:
-    """BOM and header at once, then rows in chunks; the log gets the row count when it ends."""
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(header)
-    count = 0
-    finished = False
-    try:
-        chunk = []
-        for row in rows:
-            chunk.append(writer.writerow(row))
-            count += 1
-            if len(chunk) >= CHUNK_ROWS:
-                yield "".join(chunk)
-                chunk = []
-        if chunk:
-            yield "".join(chunk)
-        finished = True
-    finally:
-        _finish_log(log, count, finished)
+    """The CSV, streamed; the log gets the row count when it ends."""
+    return csv_stream.stream_csv(header, rows, partial(_finish_log, log))
 
 
 def stream_text(lines: Iterable[tuple[str, bool]], log: ExportLog) -> Iterator[str]:
-    count = 0
-    finished = False
-    try:
-        for text, is_row in lines:
-            count += is_row
-            yield text
-        finished = True
-    finally:
-        _finish_log(log, count, finished)
+    """The text, streamed; the log gets the row count (signatories, not headings) when it ends."""
+    return csv_stream.stream_text(lines, partial(_finish_log, log))

@@ -8,7 +8,8 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from organisers.exports import SIGNATORY_HEADER, neutralise, signatory_rows, start_log, stream_csv
+from campaign.csv_stream import neutralise
+from organisers.exports import SIGNATORY_HEADER, signatory_rows, start_log, stream_csv
 from organisers.models import ExportLog
 from petitions.models import Signature
 from tests.factories import ConfirmedSignatureFactory, SignatureFactory
