@@ -4,7 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 class PetitionsConfig(AppConfig):
     name = "petitions"
-    verbose_name = "Campaigns and statements"
+    verbose_name = "Statements and signatures"
 
     def ready(self):
         from campaigns.models import Campaign
