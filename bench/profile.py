@@ -1,4 +1,5 @@
-"""Profiles the gunicorn workers with py-spy while a load runs: `make profile` (bench/run.py --profile).
+"""Profiles the gunicorn workers with py-spy while a load runs: `make profile` (bench/run.py --profile),
+or the Celery worker running the outbox senders while they send (bench/run.py --mail --profile).
 
 py-spy samples the running workers from outside (no code change, little overhead), so the profile
 is of the server as deployed, under the bench's surge. It writes, under bench/profile/:
@@ -25,14 +26,21 @@ WRAPPERS += ("run (gunicorn", "Worker.", "SyncWorker.run", "SyncWorker.accept", 
 IDLE = ("wait (selectors.py", "select (selectors.py", "accept (socket.py", "sleep (gunicorn")
 # The functions whose direct callees are listed one by one: the signing view and its service.
 FOCUS = ("statement (petitions/views.py)", "sign (petitions/services.py)")
+# The same for the outbox senders: a batch, and one message of it.
+MAIL_FOCUS = ("send_batch (outbox/sender.py)", "_send_one (outbox/sender.py)")
+# Celery's frames every task runs through.
+MAIL_WRAPPERS = ("<module> (", "main (", "start (celery", "run (celery", "trace_task", "_fast_trace_task")
+MAIL_WRAPPERS += ("workloop (billiard", "Worker.", "__call__ (celery", "_main (", "Pool.", "PoolWorker.")
+MAIL_WRAPPERS += ("send_outbox (outbox/tasks.py)", "run (outbox/sender.py)", "execute (celery")
 
 
 class Profiler:
     """py-spy recording the given processes (and their children) for as long as the block runs."""
 
-    def __init__(self, name: str, pid: int):
+    def __init__(self, name: str, pid: int, *, what: str = "gunicorn worker during the signing surge"):
         self.name = name
         self.pid = pid
+        self.what = what
         self.process: subprocess.Popen | None = None
         PROFILE_DIR.mkdir(exist_ok=True)
         self.collapsed = PROFILE_DIR / f"{name}.collapsed"
@@ -61,7 +69,7 @@ class Profiler:
             raise BenchError("py-spy did not stop") from None
         if not self.collapsed.exists():
             raise BenchError(f"py-spy wrote no profile: {err.decode(errors='replace')[-500:]}")
-        write_reports(self.name, self.collapsed)
+        write_reports(self.name, self.collapsed, what=self.what)
 
 
 def _frames(line: str) -> tuple[list[str], int]:
@@ -83,14 +91,21 @@ def _short(frame: str) -> str:
     return f"{name} ({path})"
 
 
-def write_reports(name: str, collapsed: Path) -> None:
+def write_reports(
+    name: str, collapsed: Path, *, what: str = "gunicorn worker during the signing surge"
+) -> None:
+    mail = "outbox" in what
+    focus_frames, wrappers = (MAIL_FOCUS, MAIL_WRAPPERS) if mail else (FOCUS, WRAPPERS)
     own, inclusive = Counter(), Counter()
-    callees = {focus: Counter() for focus in FOCUS}
+    callees = {focus: Counter() for focus in focus_frames}
     busy = idle = 0
     for line in collapsed.read_text().splitlines():
         if not line.strip():
             continue
         frames, count = _frames(line)
+        if mail and not any(frame.startswith("send_batch (") for frame in frames):
+            idle += count
+            continue
         if any(marker in frame for frame in frames[-2:] for marker in IDLE):
             idle += count
             continue
@@ -101,7 +116,7 @@ def write_reports(name: str, collapsed: Path) -> None:
             if frame in callees:
                 callees[frame][shortened[i + 1]] += count
         for frame in set(shortened):
-            if not frame.startswith(WRAPPERS):
+            if not frame.startswith(wrappers):
                 inclusive[frame] += count
     if not busy:
         raise BenchError("the profile has no busy samples")
@@ -111,6 +126,12 @@ def write_reports(name: str, collapsed: Path) -> None:
         "or Redis counts as busy. Regenerate with `make profile`; the raw stacks are in the .collapsed file.",
         "",
     ]
+    if mail:
+        lines[:3] = [
+            f"py-spy, {RATE} samples/s per {what}: {busy:,} samples in a batch (send_batch),",
+            f"{idle:,} outside one (polling, Celery) left out. Wall time: a sender waiting for PostgreSQL or",
+            "the SMTP server counts. Regenerate with `python bench/run.py --mail --profile`.",
+        ]
     for focus, counts in callees.items():
         lines += [f"What {focus} calls, by time including callees:"]
         lines += [f"{100 * n / busy:6.1f} %  {frame}" for frame, n in counts.most_common(15)]

@@ -14,7 +14,10 @@ BENCH_KEEP_DATABASE=1 (keep the database afterwards for a look).
 
 `--signing` runs the two ceilings and the signing surge only (about a minute; nothing is written);
 `--profile` also records the gunicorn workers with py-spy during the surge (bench/profile.py,
-`make profile`).
+`make profile`). `--mail` runs the bare-insert ceiling, the signing surge with the senders running
+(its mail latency) and the confirmation mail phase only, with the CPU each mail takes in the
+senders, PostgreSQL and the SMTP catcher (about a minute and a half; nothing is written); with
+`--profile` it records the Celery worker running the senders during the mail phase.
 """
 
 import argparse
@@ -180,7 +183,16 @@ def ensure_redis(bench: Bench, redis_url: str) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description="make bench: the signing path under load")
     parser.add_argument("--signing", action="store_true", help="the ceilings and the signing surge only")
-    parser.add_argument("--profile", action="store_true", help="py-spy on the web workers during the surge")
+    parser.add_argument(
+        "--mail",
+        action="store_true",
+        help="the bare-insert ceiling, the surge's mail latency and the mail phase only",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="py-spy on the web workers during the surge (with --mail: on the senders)",
+    )
     options = parser.parse_args()
     log_dir = Path(tempfile.mkdtemp(prefix="campaign-bench-"))
     bench = Bench(log_dir)
@@ -190,7 +202,8 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, interrupted)
     try:
-        run(bench, signing_only=options.signing, profile=options.profile)
+        mode = "signing" if options.signing else "mail" if options.mail else "all"
+        run(bench, mode=mode, profile=options.profile)
     except (BenchError, KeyboardInterrupt) as exc:
         say(f"bench failed: {exc or 'interrupted'}")
         for service in bench.services:
@@ -204,7 +217,7 @@ def main() -> int:
     return 0
 
 
-def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> None:
+def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
     results = bench.results
     database_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL)
     redis_url = os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS_URL)
@@ -308,6 +321,7 @@ def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> N
         ],
         env,
     )  # fmt: skip
+    beat_started = time.monotonic()
     beat = bench.start(
         "celery-beat",
         [
@@ -341,6 +355,8 @@ def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> N
     web_workers = wait_until(
         lambda: len(children(web.pid)) == WEB_WORKERS and children(web.pid), "gunicorn workers"
     )
+    if mode != "signing":
+        start_senders(celery_app, worker, worker_name, beat_started)
 
     database_name = urllib.parse.unquote(urllib.parse.urlsplit(database_url).path.lstrip("/"))
     others_cpu = results.setdefault("other_cpu_share", {})
@@ -400,19 +416,24 @@ def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> N
     cookie, prefix = signing_form(site_url, sign_path)
 
     # Ceilings.
-    say(f"ceiling: a bare view returning a tiny page, {CONNECTIONS} connections, {DURATION} s")
-    hello = load("ceiling_hello", "get", "/bench/hello")
-    results["ceiling_hello_per_s"] = round(hello.per_s, 1)
-    results["ceiling_hello_p99_ms"] = round(hello.p99_ms, 1)
+    if mode != "mail":
+        say(f"ceiling: a bare view returning a tiny page, {CONNECTIONS} connections, {DURATION} s")
+        hello = load("ceiling_hello", "get", "/bench/hello")
+        results["ceiling_hello_per_s"] = round(hello.per_s, 1)
+        results["ceiling_hello_p99_ms"] = round(hello.p99_ms, 1)
     say("ceiling: a bare view inserting one row from a POST")
     ceiling = load("ceiling_sign", "post", "/bench/insert", cookie=cookie, prefix=prefix)
     results["ceiling_sign_per_s"] = round(ceiling.per_s, 1)
     results["ceiling_sign_p99_ms"] = round(ceiling.p99_ms, 1)
 
-    # The signing surge: the real form, CSRF on, unique emails.
-    say("signing surge: the real signing form")
+    # The signing surge: the real form, CSRF on, unique emails, the senders mailing as it goes.
+    say(
+        "signing surge: the real signing form"
+        + ("" if mode == "signing" else f", {SENDERS} outbox senders running")
+    )
     mails_before = mails.count
-    sign = load("sign", "post", sign_path, cookie=cookie, prefix=prefix, profiled=profile)
+    sign = load("sign", "post", sign_path, cookie=cookie, prefix=prefix, profiled=profile and mode != "mail")
+    surge_done = time.monotonic()
     # Requests still in the listen backlog when wrk stopped are served after it: count once settled.
     stored, previous = sign_statement.signatures.count(), -1
     while stored != previous:
@@ -427,57 +448,101 @@ def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> N
         sign_answered_303=answered,
         sign_stored=stored,
     )
-    if signing_only:
+    if mode == "signing":
         print_signing(results)
         return
-    # The same surge with the worker paused, its mail sent afterwards: how much of the machine
-    # the confirmation mail takes from signing while both run on it.
-    say("signing surge again, the Celery worker paused (its mail is sent after)")
-    os.killpg(worker.pid, signal.SIGSTOP)
-    try:
-        deferred = load("sign_mail_deferred", "post", sign_path, cookie=cookie, prefix=prefix)
-    finally:
-        os.killpg(worker.pid, signal.SIGCONT)
-    results["sign_mail_deferred_per_s"] = round(deferred.per_s, 1)
-    results["sign_mail_deferred_p99_ms"] = round(deferred.p99_ms, 1)
-    surge_done = time.monotonic()
 
-    # A statement with a million confirmed signatures, while the worker mails the surge.
-    say(f"inserting {PAGE_ROWS:,} confirmed signatures (INSERT ... SELECT generate_series) and recounting")
-    started = time.monotonic()
-    insert_signatures(page_statement.pk, PAGE_ROWS, status="confirmed")
-    from petitions import services
-
-    services.recount(page_statement.pk)
-    results["page_rows"] = PAGE_ROWS
-    results["page_setup_s"] = round(time.monotonic() - started, 1)
-
-    say("waiting for the worker to mail the whole surge")
     from outbox.models import OutboxMessage
 
-    def surge_mailed():
-        worker.check()
-        return not OutboxMessage.objects.filter(status=OutboxMessage.Status.PENDING).exists()
+    def mailed(statement):
+        def done():
+            worker.check()
+            return not OutboxMessage.objects.filter(
+                statement_id=statement.pk, status=OutboxMessage.Status.PENDING
+            ).exists()
 
-    wait_until(surge_mailed, "the surge's confirmation mails", timeout=300, interval=0.5)
-    surge_mails = mails.count - mails_before
-    results["surge_mails"] = surge_mails
+        return done
+
+    # Its mail, before anything else happens: signed -> accepted by the SMTP catcher, each signature.
+    say("waiting for the senders to mail the surge")
+    wait_until(mailed(sign_statement), "the surge's confirmation mails", timeout=300, interval=0.2)
+    results["surge_mails"] = mails.count - mails_before
     results["mail_latency_p95_s"] = mail_latency_p95(sign_statement, mails)
+    # From the end of the surge to the last of its mails accepted: the backlog left when it ended.
+    results["surge_mail_drain_s"] = round(max(0.0, mails.last_at - surge_done), 1)
+    say(
+        f"  {results['surge_mails']:,} mails, p95 signed -> accepted {results['mail_latency_p95_s']} s; "
+        f"the last one {results['surge_mail_drain_s']} s after the surge ended"
+    )
+
+    if mode == "all":
+        # The same surge with the worker paused, its mail sent afterwards: how much of the machine
+        # the confirmation mail takes from signing while both run on it.
+        say("signing surge again, the Celery worker paused (its mail is sent after)")
+        os.killpg(worker.pid, signal.SIGSTOP)
+        try:
+            deferred = load("sign_mail_deferred", "post", sign_path, cookie=cookie, prefix=prefix)
+        finally:
+            os.killpg(worker.pid, signal.SIGCONT)
+        results["sign_mail_deferred_per_s"] = round(deferred.per_s, 1)
+        results["sign_mail_deferred_p99_ms"] = round(deferred.p99_ms, 1)
+
+        # A statement with a million confirmed signatures, while the worker mails the paused surge.
+        say(
+            f"inserting {PAGE_ROWS:,} confirmed signatures (INSERT ... SELECT generate_series) and recounting"
+        )
+        started = time.monotonic()
+        insert_signatures(page_statement.pk, PAGE_ROWS, status="confirmed")
+        from petitions import services
+
+        services.recount(page_statement.pk)
+        results["page_rows"] = PAGE_ROWS
+        results["page_setup_s"] = round(time.monotonic() - started, 1)
+
+        say("waiting for the senders to mail the paused surge")
+        wait_until(mailed(sign_statement), "the paused surge's confirmation mails", timeout=300, interval=0.5)
     # Repeat mails to one address: a confirmation sent twice (none expected).
     results["surge_mail_duplicates"] = mails.duplicates
-    results["surge_mail_drain_s"] = round(time.monotonic() - surge_done, 1)
 
-    # Confirmation mail: MAILS pending signatures whose outbox rows become due at once.
+    # Confirmation mail: MAILS pending signatures whose outbox rows become due at once. The CPU it
+    # takes: the Celery worker's processes (the senders), our PostgreSQL backends, and the SMTP
+    # catcher's thread in this process.
     say(f"confirmation mail: {MAILS:,} pending signatures due at once, {SENDERS} outbox senders")
     mails.reset()
-    started = time.monotonic()
-    insert_signatures(mail_statement.pk, MAILS, status="pending", mail_due=True, age_s=3600)
-    wait_until(
-        lambda: worker.check() or mails.count >= MAILS, "the confirmation mails", timeout=300, interval=0.05
+    catcher = ThreadCpu(smtp._thread.native_id)
+    profiler = (
+        Profiler("mail", worker.pid, what="Celery worker process (outbox senders) during the mail phase")
+        if profile
+        else contextlib.nullcontext()
     )
+    with CpuWatch(database_name, worker.pid) as watch, catcher, profiler:
+        started = time.monotonic()
+        insert_signatures(mail_statement.pk, MAILS, status="pending", mail_due=True, age_s=3600)
+        wait_until(
+            lambda: worker.check() or mails.count >= MAILS,
+            "the confirmation mails",
+            timeout=300,
+            interval=0.05,
+        )
+        finished = mails.last_at
     results["mail_count"] = mails.count
     results["mail_duplicates"] = mails.duplicates
-    results["mail_per_s"] = round(MAILS / (mails.last_at - started), 1)
+    results["mail_per_s"] = round(MAILS / (finished - started), 1)
+    results["mail_cpu_ms"] = {
+        "senders": round(1000 * watch.web_cpu_s / MAILS, 2),
+        "database": round(1000 * watch.db_cpu_s / MAILS, 2),
+        "catcher": round(1000 * catcher.cpu_s / MAILS, 2),
+    }
+    others_cpu["mail"] = round(watch.others_share, 2)
+    cpu = results["mail_cpu_ms"]
+    say(
+        f"  {MAILS:,} mails in {finished - started:.1f} s: {results['mail_per_s']:,.1f}/s; CPU per mail: "
+        f"senders {cpu['senders']:.2f} ms, PostgreSQL {cpu['database']:.2f} ms, "
+        f"SMTP catcher {cpu['catcher']:.2f} ms; other processes used {watch.others_share:.0%} of the machine"
+    )
+    if mode == "mail":
+        print_mail(results)
+        return
 
     # The statement page with a million signatures.
     page_path = page_statement.get_absolute_url()
@@ -534,6 +599,56 @@ def run(bench: Bench, *, signing_only: bool = False, profile: bool = False) -> N
     RESULTS.write_text(json.dumps(results, indent=2) + "\n")
     print_table(results)
     say(f"wrote {RESULTS.relative_to(ROOT)}")
+
+
+def start_senders(celery_app, worker: Service, worker_name: str, beat_started: float) -> None:
+    """Have the outbox senders running before anything is measured, as on a site that has been up.
+
+    Beat starts OUTBOX_SENDERS senders on each tick, the first one OUTBOX_SENDER_SECONDS after it
+    starts: a minute into the bench. Until then the bench queues the same task beat would have,
+    each sender living until beat's first tick, so that the senders run as they do on a deployment
+    that has been up a while (a generation at a time) and the first surge is mailed as it goes.
+    """
+    from django.conf import settings
+
+    first_tick = beat_started + settings.OUTBOX_SENDER_SECONDS
+    for _ in range(SENDERS):
+        celery_app.send_task(
+            "outbox.tasks.send_outbox",
+            kwargs={"seconds": max(1.0, first_tick - time.monotonic())},
+            queue="outbox",
+        )
+
+    def running() -> bool:
+        worker.check()
+        with contextlib.suppress(Exception):
+            active = celery_app.control.inspect(destination=[worker_name], timeout=0.5).active() or {}
+            tasks = [task for found in active.values() for task in found]
+            return sum(task["name"] == "outbox.tasks.send_outbox" for task in tasks) >= SENDERS
+        return False
+
+    wait_until(running, f"{SENDERS} outbox senders to run", interval=0.5)
+
+
+class ThreadCpu:
+    """CPU time one thread of this process (the SMTP catcher's event loop) spends in a block."""
+
+    def __init__(self, native_id: int):
+        self.stat = Path(f"/proc/self/task/{native_id}/stat")
+        self.ticks_per_s = os.sysconf("SC_CLK_TCK")
+        self.cpu_s = 0.0
+
+    def _ticks(self) -> int:
+        rest = self.stat.read_text().rsplit(")", 1)[1].split()
+        return int(rest[11]) + int(rest[12])
+
+    def __enter__(self):
+        self.before = self._ticks()
+        return self
+
+    def __exit__(self, *exc):
+        self.cpu_s = (self._ticks() - self.before) / self.ticks_per_s
+        return False
 
 
 def mail_latency_p95(statement, mails: MailCounter) -> float:
@@ -701,6 +816,32 @@ def print_signing(results: dict) -> None:
     )
 
 
+def print_mail(results: dict) -> None:
+    """The mail figures against the bare insert of the same run (`--mail`): the ratios that compare."""
+    rate, ceiling = results["mail_per_s"], results["ceiling_sign_per_s"]
+    cpu = results["mail_cpu_ms"]
+    total = cpu["senders"] + cpu["database"] + cpu["catcher"]
+    print()
+    print(
+        f"confirmation mail {rate:,.1f}/s = {rate / ceiling:.2f} x the bare insert ({ceiling:,.1f}/s);"
+        f" target >= 0.6 x"
+    )
+    print(
+        f"surge: {results['sign_per_s']:,.1f} signatures/s = {results['sign_per_s'] / ceiling:.2f} x, "
+        f"{results['surge_mails']:,} mails, p95 signed -> accepted {results['mail_latency_p95_s']} s "
+        f"(target <= 5 s), the last {results['surge_mail_drain_s']} s after the surge"
+    )
+    print(
+        f"CPU per mail {total:.2f} ms: senders {cpu['senders']:.2f} ms, PostgreSQL {cpu['database']:.2f} ms, "
+        f"SMTP catcher {cpu['catcher']:.2f} ms ({os.cpu_count()} cores: at most "
+        f"{1000 * (os.cpu_count() or 1) / total:,.0f} mails/s)"
+    )
+    print(
+        f"duplicates {results['mail_duplicates']} (surge {results['surge_mail_duplicates']}); other processes"
+        f" used {results['other_cpu_share'].get('mail', 0):.0%} of the machine during the mail phase"
+    )
+
+
 def print_table(results: dict) -> None:
     rows = [("figure", "value", "x ceiling", "target", "")]
     for key, target, check in TARGETS:
@@ -740,6 +881,12 @@ def print_table(results: dict) -> None:
     print("CPU per request (gunicorn workers / our PostgreSQL backends):")
     for name, cpu in results.get("cpu_ms_per_request", {}).items():
         print(f"  {name:14s} web {cpu['web_ms']:6.2f} ms   database {cpu['db_ms']:5.2f} ms")
+    if "mail_cpu_ms" in results:
+        cpu = results["mail_cpu_ms"]
+        print(
+            f"CPU per confirmation mail: senders {cpu['senders']:.2f} ms, "
+            f"PostgreSQL {cpu['database']:.2f} ms, SMTP catcher {cpu['catcher']:.2f} ms"
+        )
     for note in results.get("notes", []):
         print(f"note: {note}")
 
