@@ -63,6 +63,8 @@ def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") 
         rows = _drop_suppressed(rows)
         if not rows:
             return claimed
+    # What the builders need, a few queries for the whole batch (the kinds that register a hook).
+    registry.prefetch_batch(rows)
     transport = transports.TRANSPORTS[channel]()
     # Stop early rather than send under a lease that may have passed to another sender.
     stop_at = rows[0].lease_expires_at - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 4)

@@ -5,11 +5,30 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+import outbox
 from outbox import sender
 from outbox.models import OutboxMessage
 from outbox.services import enqueue
 
 pytestmark = pytest.mark.django_db
+
+prefetches = []
+
+
+@outbox.registry.prefetch("tests.batch")
+def load_batch(messages):
+    prefetches.append(sorted(message.ref for message in messages))
+    if any(message.context.get("hook_fails") for message in messages):
+        raise RuntimeError("prefetch bug")
+    return {message.ref: f"loaded {message.ref}" for message in messages if message.ref != "gone"}
+
+
+@outbox.registry.builder("tests.batch")
+def build_batch(message):
+    loaded = outbox.registry.prefetched(message, lambda message: f"alone {message.ref}")
+    if loaded is None:
+        return None
+    return outbox.Email(subject=loaded, text=loaded)
 
 
 @pytest.fixture(autouse=True)
@@ -148,3 +167,26 @@ def test_it_sends_nothing_before_it_is_due(smtp):
 
     assert sender.drain() == 0
     assert smtp.messages == []
+
+
+def test_a_prefetch_hook_loads_a_whole_batch_at_once(smtp):
+    prefetches.clear()
+    for ref in ("1", "2", "gone"):
+        enqueue("tests.batch", f"p{ref}@example.org", ref=ref)
+    note(ref="3")
+
+    assert sender.send_batch("s1") == 4
+
+    assert prefetches == [["1", "2", "gone"]]
+    assert sorted(m["Subject"] for m in smtp.messages) == ["Note 3", "loaded 1", "loaded 2"]
+    assert OutboxMessage.objects.get(ref="gone").status == OutboxMessage.Status.DROPPED
+
+
+def test_a_failing_prefetch_hook_leaves_its_messages_to_load_one_by_one(smtp):
+    for ref in ("1", "2"):
+        enqueue("tests.batch", f"p{ref}@example.org", ref=ref, context={"hook_fails": True})
+
+    assert sender.send_batch("s1") == 2
+
+    assert sorted(m["Subject"] for m in smtp.messages) == ["alone 1", "alone 2"]
+    assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2

@@ -48,3 +48,34 @@ def test_it_never_mails_a_submission_no_longer_waiting_for_its_owner(statement, 
 
     assert mail_for(signature).status == OutboxMessage.Status.DROPPED
     assert mail.outbox == []
+
+
+def test_a_batch_of_confirmations_is_loaded_in_a_few_queries_whatever_its_size(
+    statement, settings, django_assert_max_num_queries
+):
+    from outbox import sender
+    from outbox.services import enqueue
+    from petitions.models import StatementTranslation
+
+    settings.OUTBOX_SEND_ON_COMMIT = False
+    StatementTranslation.objects.create(statement=statement, language="es", title="Democracia para el Perú")
+    ConfirmedSignatureFactory(statement=statement, email="ana@example.org")
+    again = SignatureFactory(statement=statement, email="ana@example.org")
+    spanish = [SignatureFactory(statement=statement, language="es") for _ in range(10)]
+    english = [SignatureFactory(statement=statement, language="en") for _ in range(10)]
+    for signature in [again, *spanish, *english]:
+        enqueue("petitions.signature", signature.email, ref=signature.pk)
+
+    # The claim (five statements in a test's transaction), the suppression list, the batch's
+    # signatures, the addresses that signed already, the statement's and campaign's translations
+    # per language (two), and one "sent" mark per mail.
+    with django_assert_max_num_queries(5 + 1 + 1 + 1 + 2 * 2 + 21):
+        assert sender.send_batch("s1") == 21
+
+    by_address = {message.to[0]: message for message in mail.outbox}
+    assert "already signed" in by_address["ana@example.org"].subject
+    assert all(by_address[s.email].subject.startswith("Confirme su firma") for s in spanish)
+    assert all("Democracia para el Perú" in by_address[s.email].body for s in spanish)
+    assert all(by_address[s.email].subject.startswith("Please confirm") for s in english)
+    assert all(f"{settings.SITE_URL}/confirm/" in by_address[s.email].body for s in english)
+    assert len(mail.outbox) == 21
