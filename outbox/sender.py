@@ -124,8 +124,12 @@ def mark_sent(row: OutboxMessage) -> None:
     up would let the lease expire and the message go out a second time.
     """
     deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS
+    hook = registry.sent_hook(row.kind)
     while True:
         try:
+            if hook is None and connection.vendor == "postgresql":
+                _mark_sent_alone(row)
+                return
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     with connection.cursor() as cursor:
@@ -137,7 +141,6 @@ def mark_sent(row: OutboxMessage) -> None:
                     lease_expires_at=None,
                     last_error="",
                 )
-                hook = registry.sent_hook(row.kind)
                 if marked and hook is not None:
                     hook(row)
             return
@@ -147,6 +150,22 @@ def mark_sent(row: OutboxMessage) -> None:
             log.warning("outbox: database away while marking %s sent; trying again", row.pk)
             connection.close()
             time.sleep(0.5)
+
+
+# One statement, so one transaction and one round trip in autocommit mode; set_config(..., true)
+# is SET LOCAL: this commit alone is asynchronous. The FROM is evaluated once, with the row.
+_MARK_SENT_SQL = """
+UPDATE {table} SET status = %s, sent_at = %s, lease_expires_at = NULL, last_error = ''
+FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async_commit
+WHERE {table}.id = %s AND {table}.status = %s
+"""
+
+
+def _mark_sent_alone(row: OutboxMessage) -> None:
+    """mark_sent for a kind with no on_sent hook: the UPDATE is the whole transaction."""
+    sql = _MARK_SENT_SQL.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [OutboxMessage.Status.SENT, timezone.now(), row.pk, OutboxMessage.Status.PENDING])
 
 
 def _finish(row: OutboxMessage, status: str, *, error: str = "") -> None:

@@ -190,3 +190,16 @@ def test_a_failing_prefetch_hook_leaves_its_messages_to_load_one_by_one(smtp):
 
     assert sorted(m["Subject"] for m in smtp.messages) == ["alone 1", "alone 2"]
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2
+
+
+def test_a_sent_mark_is_one_statement_of_its_own(smtp, django_assert_num_queries):
+    message = note()
+    [row] = sender.claim("s1", limit=10)
+
+    with django_assert_num_queries(1) as captured:
+        sender.mark_sent(row)
+
+    assert "set_config('synchronous_commit', 'off', true)" in captured.captured_queries[0]["sql"]
+    message.refresh_from_db()
+    assert (message.status, message.lease_owner, message.lease_expires_at) == ("sent", "s1", None)
+    assert message.sent_at is not None
