@@ -103,3 +103,31 @@ def test_it_marks_every_mail_auto_generated(smtp):
 
     [mail] = smtp.mails
     assert mail.raw_header("Auto-Submitted") == b"auto-generated"
+
+
+def test_headers_parsed_once_for_many_messages_give_the_same_bytes(monkeypatch):
+    # The sender, the subject and the parts' types are parsed and folded once (outbox.headers);
+    # a message built with them is byte for byte one built from scratch.
+    import random
+
+    def build():
+        random.seed(1)  # the same multipart boundary
+        message = EmailMultiAlternatives(
+            "Bitte bestätigen Sie Ihre Unterschrift: " + "ein langer Titel " * 6,
+            "Héllo\n" * 30,
+            "Solidarity campaigns <no-reply@mail.example.org>",
+            to=["Zoë Ñandú <ana@example.org>"],
+            headers={
+                "Date": "Tue, 01 Dec 2026 02:57:06 +0000",
+                "Message-ID": headers.make_message_id(uuid.UUID(int=7)),
+                **headers.unsubscribe_headers(UNSUBSCRIBE),
+            },
+        )
+        message.attach_alternative("<p>Héllo</p>" * 40, "text/html")
+        return headers.as_bytes(message.message(policy=headers.POLICY))
+
+    built = [build() for _ in range(3)]
+    monkeypatch.setattr(headers, "_REPEATING", set())
+
+    assert built == [build()] * 3
+    assert b"Subject: Bitte =?utf-8?q?best=C3=A4tigen?= Sie Ihre Unterschrift:" in built[0]
