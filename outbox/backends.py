@@ -42,7 +42,11 @@ class SMTPBackend(smtp.EmailBackend):
     def _send(self, email_message):
         if not email_message.recipients():
             return False
-        from_email = self.prep_address(email_message.from_email)
+        # The sender's address is the same on every mail: parsed and checked once per backend.
+        prepared = self.__dict__.setdefault("_prepared_from", {})
+        if email_message.from_email not in prepared:
+            prepared[email_message.from_email] = self.prep_address(email_message.from_email)
+        from_email = prepared[email_message.from_email]
         recipients = [self.prep_address(address) for address in email_message.recipients()]
         message = headers.complete(email_message.message(policy=headers.POLICY), email_message.extra_headers)
         raw = dkim.sign(headers.as_bytes(message))
