@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import escape
 
 import outbox
 
@@ -19,7 +20,11 @@ def absolute(path: str) -> str:
 
 
 def signature_message(
-    signature: Signature, *, statement: Statement | None = None, already_signed: bool | None = None
+    signature: Signature,
+    *,
+    statement: Statement | None = None,
+    already_signed: bool | None = None,
+    rendered: dict | None = None,
 ) -> outbox.Email | None:
     """The mail for one submission: its confirmation link, with what a click does for its own choices.
 
@@ -27,6 +32,9 @@ def signature_message(
     and the link offers this submission's choices instead: the mailbox owner decides. A submission
     that is no longer waiting for its owner's click (confirmed, superseded, withdrawn) gets nothing.
     `statement` (already in the signer's language) and `already_signed` are looked up unless given.
+    With `rendered` (a dict shared by a batch's mails), the templates are rendered once for all the
+    signers of a statement in one language with the same choices, and each signer's name, listing
+    line and links are put in (see _Signer).
     """
     if signature.status not in MAILABLE:
         return None
@@ -35,20 +43,77 @@ def signature_message(
         statement = localise(signature.statement, language)
     if already_signed is None:
         already_signed = bool(signature.email_normalized) and _confirmed(signature).exists()
+    template = f"petitions/email/{'already_signed' if already_signed else 'confirm'}"
+    listing_reviewed = statement.listing_reviewed(signature.kind)
     # Links are made in the signer's language too: their URLs carry it (/es/…).
     with translation.override(language):
-        context = {
-            "signature": signature,
-            "statement": statement,
-            "campaign": statement.campaign,
-            "listing_reviewed": statement.listing_reviewed(signature.kind),
-            "statement_url": absolute(statement.get_absolute_url()),
+        links = {
             "confirm_url": absolute(reverse("petitions:confirm", args=[make_confirm_token(signature)])),
             "withdraw_url": absolute(reverse("privacy:withdraw", args=[make_withdraw_token(signature)])),
-            "privacy_url": absolute(reverse("privacy:policy")),
         }
-    template = "already_signed" if already_signed else "confirm"
-    return outbox.render(f"petitions/email/{template}", context, language)
+        if rendered is None:
+            return outbox.render(template, _context(signature, statement, listing_reviewed, links), language)
+        key = (
+            template,
+            language,
+            statement.pk,
+            listing_reviewed,
+            signature.show_publicly,
+            signature.consent_contact,
+        )
+        if key not in rendered:
+            signer = _Signer(signature)
+            rendered[key] = outbox.render(
+                template, _context(signer, statement, listing_reviewed, _SLOTS), language
+            )
+    return _fill(rendered[key], {**links, "name": signature.name, "public_line": signature.public_line})
+
+
+def _context(signature, statement: Statement, listing_reviewed: bool, links: dict) -> dict:
+    return {
+        "signature": signature,
+        "statement": statement,
+        "campaign": statement.campaign,
+        "listing_reviewed": listing_reviewed,
+        "statement_url": absolute(statement.get_absolute_url()),
+        "privacy_url": absolute(reverse("privacy:policy")),
+        **links,
+    }
+
+
+# Where each signer's own words go in a mail rendered once for many: characters no form accepts
+# (Django refuses NUL in every text field), left alone by HTML escaping and translations.
+_SLOTS = {name: f"\x00{name}\x00" for name in ("confirm_url", "withdraw_url", "name", "public_line")}
+
+
+class UnknownSignerField(Exception):
+    """A template reads a field of the signature that _Signer does not carry (not swallowed by the
+    template engine as a missing variable would be): add it to _Signer, or to the key above."""
+
+
+class _Signer:
+    """The signature as the templates see it when rendered once for many signers: the choices that
+    decide the wording (part of the key), and slots for the name and the listing line."""
+
+    def __init__(self, signature: Signature):
+        self.show_publicly = signature.show_publicly
+        self.consent_contact = signature.consent_contact
+        self.name = _SLOTS["name"]
+        self.public_line = _SLOTS["public_line"]
+
+    def __getattr__(self, name):
+        raise UnknownSignerField(f"the confirmation templates read signature.{name}")
+
+
+def _fill(email: outbox.Email, values: dict) -> outbox.Email:
+    """A mail rendered with slots, with one signer's values in them (escaped in the HTML part)."""
+    subject, text, html = email.subject, email.text, email.html
+    for name, value in values.items():
+        slot = _SLOTS[name]
+        subject = subject.replace(slot, value)
+        text = text.replace(slot, value)
+        html = html.replace(slot, escape(value))
+    return outbox.Email(subject=subject, text=text, html=html)
 
 
 def _confirmed(signature: Signature):
@@ -67,6 +132,9 @@ class Submission:
     signature: Signature
     statement: Statement
     already_signed: bool
+    # Shared by a batch's submissions: the templates rendered once per statement, language and
+    # choices (signature_message).
+    rendered: dict | None = None
 
 
 def _signatures(refs):
@@ -98,6 +166,7 @@ def load_submissions(messages) -> dict[str, Submission]:
             ).values_list("statement_id", "email_normalized")
         )
     shown: dict[tuple[int, str], Statement] = {}
+    rendered: dict = {}
     found = {}
     for signature in signatures:
         language = signature.language or settings.LANGUAGE_CODE
@@ -105,7 +174,7 @@ def load_submissions(messages) -> dict[str, Submission]:
         if key not in shown:
             shown[key] = localise(signature.statement, language)
         already_signed = (signature.statement_id, signature.email_normalized) in confirmed
-        found[str(signature.pk)] = Submission(signature, shown[key], already_signed)
+        found[str(signature.pk)] = Submission(signature, shown[key], already_signed, rendered)
     return found
 
 
@@ -120,5 +189,8 @@ def build_signature_mail(message) -> outbox.Email | None:
     if submission is None or not submission.statement.is_open:
         return None
     return signature_message(
-        submission.signature, statement=submission.statement, already_signed=submission.already_signed
+        submission.signature,
+        statement=submission.statement,
+        already_signed=submission.already_signed,
+        rendered=submission.rendered,
     )

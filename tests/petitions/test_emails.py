@@ -79,3 +79,44 @@ def test_a_batch_of_confirmations_is_loaded_in_a_few_queries_whatever_its_size(
     assert all(by_address[s.email].subject.startswith("Please confirm") for s in english)
     assert all(f"{settings.SITE_URL}/confirm/" in by_address[s.email].body for s in english)
     assert len(mail.outbox) == 21
+
+
+def test_mails_rendered_once_for_a_batch_read_as_each_signers_own(statement):
+    # A batch renders the templates once per statement, language and choices, and puts in each
+    # signer's name, listing line and links: the mails are those rendered one by one.
+    from petitions.emails import signature_message
+    from petitions.models import StatementTranslation
+
+    Statement.objects.filter(pk=statement.pk).update(listing_review=Statement.ListingReview.ORGANISATIONS)
+    statement.refresh_from_db()
+    StatementTranslation.objects.create(statement=statement, language="es", title="Democracia <para> el Perú")
+    ConfirmedSignatureFactory(statement=statement, email="ana@example.org")
+    signatures = [
+        SignatureFactory(
+            statement=statement,
+            name=name,
+            language=language,
+            show_publicly=show,
+            consent_contact=consent,
+            kind=kind,
+            organisation="Sindicato & Co <Lima>",
+            location="Cusco",
+        )
+        for name, language, show, consent, kind in [
+            ('Ana <b>María</b> & "Pepe" O\'Neil', "es", True, True, "organisation"),
+            ("Ana María", "es", True, True, "organisation"),
+            ("Zoë", "en", True, False, "individual"),
+            ("Bob", "en", False, True, "individual"),
+            ("Ñandú ${name} %(name)s {{ name }}", "en", True, True, "organisation"),
+        ]
+    ]
+    signatures.append(SignatureFactory(statement=statement, email="ana@example.org", name="Ana again"))
+
+    rendered = {}
+    for signature in signatures:
+        assert signature_message(signature, rendered=rendered) == signature_message(signature)
+    assert len(rendered) < len(signatures)
+    first = signature_message(signatures[0], rendered=rendered)
+    assert "Ana &lt;b&gt;María&lt;/b&gt; &amp; &quot;Pepe&quot; O&#x27;Neil" in first.html
+    assert 'Ana <b>María</b> & "Pepe" O\'Neil' in first.text
+    assert "\x00" not in first.text + first.html + first.subject
