@@ -152,9 +152,12 @@ def _load_one(message) -> Submission | None:
 
 @outbox.registry.prefetch("petitions.signature")
 def load_submissions(messages) -> dict[str, Submission]:
-    """A claimed batch's submissions in three queries plus two per statement and language: the
-    signatures with their statements, which addresses have signed already, the translations."""
-    signatures = list(_signatures([message.ref for message in messages]))
+    """A claimed batch's submissions in two queries plus three per statement and language: the
+    signatures, which addresses have signed already, each statement with its campaign (once, not
+    once per signature: its text can be long) and their translations."""
+    signatures = list(
+        Signature.objects.filter(pk__in=[message.ref for message in messages]).exclude(email="")
+    )
     addresses = {(s.statement_id, s.email_normalized) for s in signatures if s.email_normalized}
     confirmed = set()
     if addresses:
@@ -172,7 +175,9 @@ def load_submissions(messages) -> dict[str, Submission]:
         language = signature.language or settings.LANGUAGE_CODE
         key = (signature.statement_id, language)
         if key not in shown:
-            shown[key] = localise(signature.statement, language)
+            statement = Statement.objects.select_related("campaign").get(pk=signature.statement_id)
+            shown[key] = localise(statement, language)
+        signature.statement = shown[key]
         already_signed = (signature.statement_id, signature.email_normalized) in confirmed
         found[str(signature.pk)] = Submission(signature, shown[key], already_signed, rendered)
     return found
