@@ -17,7 +17,9 @@ BENCH_KEEP_DATABASE=1 (keep the database afterwards for a look).
 `make profile`). `--mail` runs the bare-insert ceiling, the signing surge with the senders running
 (its mail latency) and the confirmation mail phase only, with the CPU each mail takes in the
 senders, PostgreSQL and the SMTP catcher (about a minute and a half; nothing is written); with
-`--profile` it records the Celery worker running the senders during the mail phase.
+`--profile` it records the Celery worker running the senders during the mail phase. `--page` runs
+the hello ceiling and the statement page only (about a minute), on a statement with few
+signatures: the page is served from the app's copies, so its cost does not depend on the total.
 """
 
 import argparse
@@ -189,6 +191,12 @@ def main() -> int:
         help="the bare-insert ceiling, the surge's mail latency and the mail phase only",
     )
     parser.add_argument(
+        "--page",
+        action="store_true",
+        help="the hello ceiling and the statement page only (a statement with few signatures: the page"
+        " is served from cached copies, so the total does not change its cost)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="py-spy on the web workers during the surge (with --mail: on the senders)",
@@ -202,7 +210,8 @@ def main() -> int:
 
     signal.signal(signal.SIGTERM, interrupted)
     try:
-        mode = "signing" if options.signing else "mail" if options.mail else "all"
+        modes = {"signing": options.signing, "mail": options.mail, "page": options.page}
+        mode = next((name for name, chosen in modes.items() if chosen), "all")
         run(bench, mode=mode, profile=options.profile)
     except (BenchError, KeyboardInterrupt) as exc:
         say(f"bench failed: {exc or 'interrupted'}")
@@ -355,7 +364,7 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
     web_workers = wait_until(
         lambda: len(children(web.pid)) == WEB_WORKERS and children(web.pid), "gunicorn workers"
     )
-    if mode != "signing":
+    if mode not in ("signing", "page"):
         start_senders(celery_app, worker, worker_name, beat_started)
 
     database_name = urllib.parse.unquote(urllib.parse.urlsplit(database_url).path.lstrip("/"))
@@ -421,6 +430,15 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
         hello = load("ceiling_hello", "get", "/bench/hello")
         results["ceiling_hello_per_s"] = round(hello.per_s, 1)
         results["ceiling_hello_p99_ms"] = round(hello.p99_ms, 1)
+    if mode == "page":
+        page_path = page_statement.get_absolute_url()
+        for _ in range(4 * WEB_WORKERS):
+            http_request(site_url + page_path)
+        say("statement page (few signatures: served from the app's copies all the same)")
+        page = load("page", "get", page_path, profiled=profile)
+        results.update(page_per_s=round(page.per_s, 1), page_p99_ms=round(page.p99_ms, 1))
+        print_page(results)
+        return
     say("ceiling: a bare view inserting one row from a POST")
     ceiling = load("ceiling_sign", "post", "/bench/insert", cookie=cookie, prefix=prefix)
     results["ceiling_sign_per_s"] = round(ceiling.per_s, 1)
@@ -853,6 +871,17 @@ def print_mail(results: dict) -> None:
         f"duplicates {results['mail_duplicates']} (surge {results['surge_mail_duplicates']}); other processes"
         f" used {results['other_cpu_share'].get('mail', 0):.0%} of the machine during the mail phase"
     )
+
+
+def print_page(results: dict) -> None:
+    """The statement page against the hello view of the same run (`--page`)."""
+    rate, ceiling = results["page_per_s"], results["ceiling_hello_per_s"]
+    p99, ceiling_p99 = results["page_p99_ms"], results["ceiling_hello_p99_ms"]
+    page, bare = results["cpu_ms_per_request"]["page"], results["cpu_ms_per_request"]["ceiling_hello"]
+    print()
+    print(f"statement page {rate:,.1f}/s = {rate / ceiling:.2f} x hello ({ceiling:,.1f}/s)")
+    print(f"p99 {p99:.1f} ms = {p99 / ceiling_p99:.2f} x hello's ({ceiling_p99:.1f} ms)")
+    print(f"web CPU per request {page['web_ms']:.2f} ms against hello's {bare['web_ms']:.2f} ms")
 
 
 def print_table(results: dict) -> None:
