@@ -18,13 +18,16 @@ Logged-in people (and anyone with pending messages) get a page of their own, mar
 Behind no shared cache (`make run`, a proxy that does not cache) the app keeps its own copies:
 rendering costs ~10 ms of CPU, most of it the country list of the form; a copy costs a small
 fraction of that. The copy is rendered with markers in place of the hidden fields above (utm_source,
-src, started) and they are filled in for each request. Copies are kept under two keys. One holds
-every stored field of the statement and its campaign, the total included, so a new total or an
-edit shows at once; finding it takes a lookup of the statement. The other is found by the URL
-alone, without the database, and is at most STATEMENT_PAGE_FRESH_SECONDS old (a couple of seconds
-in production, as the total lags the tally anyway; 0 in DEBUG, so edits show at once while
-developing and testing). What is stored elsewhere (a translation, the templates after a deploy) can
-be up to CACHE_SECONDS old. If the cache is unreachable the page is simply rendered.
+src, started) and they are filled in for each request. Copies are kept under two keys. One, in the
+shared cache (Redis), holds every stored field of the statement and its campaign, the total
+included, so a new total or an edit shows at once; finding it takes a lookup of the statement. The
+other is found by the URL alone, without the database, and is at most STATEMENT_PAGE_FRESH_SECONDS
+old (a couple of seconds in production, as the total lags the tally anyway; 0 in DEBUG, so edits
+show at once while developing and testing). That one is kept in each web process's own memory
+(`local`), not in Redis: a surge reads it on every request, and a Redis round trip plus unpickling
+tens of KB cost more than the rest of serving it. What is stored elsewhere (a translation, the
+templates after a deploy) can be up to CACHE_SECONDS old. If the cache is unreachable the page is
+simply rendered.
 """
 
 import hashlib
@@ -32,6 +35,7 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils.cache import patch_cache_control
@@ -46,6 +50,11 @@ from .signup import TRACKING_PARAMETERS
 log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 30
+
+# This process's own copies, each at most STATEMENT_PAGE_FRESH_SECONDS old: what a surge reads on
+# every request, without a round trip to Redis. A change made in another process reaches them when
+# they expire (see forget_statements).
+local = LocMemCache("petitions-pagecache", {"OPTIONS": {"MAX_ENTRIES": 1000}})
 
 
 def _mark(field: str) -> str:
@@ -128,7 +137,7 @@ def _serve(request, slugs, per_request, load_statement, render_page) -> HttpResp
     fresh_seconds = getattr(settings, "STATEMENT_PAGE_FRESH_SECONDS", 0)
     if not cacheable(request):
         return render_page(load_statement(), per_request, shared(request))
-    if fresh_seconds and (body := _cache_get(_recent_key(slugs))) is not None:
+    if fresh_seconds and (body := local.get(_recent_key(slugs))) is not None:
         return _fill(body, per_request)
     statement = load_statement()
     key = _exact_key(statement)
@@ -140,15 +149,18 @@ def _serve(request, slugs, per_request, load_statement, render_page) -> HttpResp
         body = marked.content.decode(marked.charset)
         _cache_set(key, body, CACHE_SECONDS)
     if fresh_seconds:
-        _cache_set(_recent_key(slugs), body, fresh_seconds)
+        local.set(_recent_key(slugs), body, fresh_seconds)
     return _fill(body, per_request)
 
 
 # --- The statement a signing POST is for ----------------------------------------------------------
 # Finding the statement by its slugs is a fifth of a signature's CPU. A surge signs the same
 # statement over and over, so the row (with its campaign) is kept for STATEMENT_PAGE_FRESH_SECONDS
-# under its slugs. Saving or deleting a statement or campaign drops the copies at once (see
-# forget_statements); a change that bypasses save() shows within those seconds.
+# under its slugs, in this process's memory (`local`: reading it from Redis was a second round trip
+# and a model to unpickle on every signature). Saving or deleting a statement or campaign drops this
+# process's copy at once (see forget_statements); the other web processes (an admin's edit is saved
+# in one of them) use theirs until it expires, so a change reaches them within those seconds, as
+# does a change that bypasses save().
 
 
 def _signing_key(slugs: tuple[str, str]) -> str:
@@ -163,23 +175,16 @@ def statement_to_sign(slugs: tuple[str, str], load_statement) -> Statement:
     fresh_seconds = getattr(settings, "STATEMENT_PAGE_FRESH_SECONDS", 0)
     if not fresh_seconds:
         return load_statement()
-    statement = _cache_get(_signing_key(slugs))
+    statement = local.get(_signing_key(slugs))  # unpickled: each request gets its own instance
     if statement is None:
         statement = load_statement()
-        _cache_set(_signing_key(slugs), statement, fresh_seconds)
+        local.set(_signing_key(slugs), statement, fresh_seconds)
     return statement
 
 
 def forget_statements(statements) -> None:
-    """Drop the kept copies of these statements (after the change is committed)."""
+    """Drop this process's kept copies of these statements (after the change is committed); other
+    processes' copies expire within STATEMENT_PAGE_FRESH_SECONDS."""
     keys = [_signing_key((s.campaign.slug, s.slug)) for s in statements]
-    if not keys:
-        return
-
-    def forget():
-        try:
-            cache.delete_many(keys)
-        except Exception:  # noqa: BLE001
-            log.warning("page cache unreachable; kept statements not dropped", exc_info=True)
-
-    transaction.on_commit(forget)
+    if keys:
+        transaction.on_commit(lambda: local.delete_many(keys))

@@ -117,6 +117,15 @@ def _default_language():
     translation.activate("en")
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_statement_pages():
+    """Each test starts without the statement pages and statements this process kept in its own
+    memory (petitions.pagecache.local): they would outlive the test's rolled-back database."""
+    from petitions import pagecache
+
+    pagecache.local.clear()
+
+
 @pytest.fixture(scope="session")
 def browser():
     """One Chromium for the session (Playwright's sync API allows one per thread), for the browser
