@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.db.models import Case, Count, Exists, F, Min, OuterRef, Q, TextField, Value, When
 from django.utils import timezone
 
 from . import registry, suppression
 from .models import OutboxMessage, PurgedCount
+from .rows import insert_with_message
 
 
 def enqueue(
@@ -54,6 +55,52 @@ def enqueue(
             message = _waiting(kind, ref, channel, to) or OutboxMessage.objects.create(**fields)
     else:
         message = OutboxMessage.objects.create(**fields)
+    if settings.OUTBOX_SEND_ON_COMMIT:
+        _send_after_commit(channel)
+    return message
+
+
+def create_with_message(
+    instance,
+    kind: str,
+    to: str,
+    *,
+    language: str = "",
+    statement_id: int | None = None,
+    campaign_id: int | None = None,
+    channel: str = "email",
+) -> OutboxMessage:
+    """Save `instance`, a new row, and owe `to` a message of `kind` about it (ref: its primary key).
+
+    enqueue() for a row being created, both stored or neither, without a transaction of the caller's:
+    on PostgreSQL one INSERT statement stores the two (outbox.rows), which is what a signature in a
+    surge costs; elsewhere Model.save() and enqueue() in one transaction.
+    """
+    registry.get(kind)
+    connection = connections[router.db_for_write(type(instance), instance=instance)]
+    if connection.vendor != "postgresql":
+        with transaction.atomic(using=connection.alias):
+            instance.save(force_insert=True, using=connection.alias)
+            return enqueue(
+                kind,
+                to,
+                ref=instance.pk,
+                language=language,
+                statement_id=statement_id,
+                campaign_id=campaign_id,
+                channel=channel,
+            )
+    message = OutboxMessage(
+        kind=kind,
+        channel=channel,
+        to=to,
+        context={},
+        language=language,
+        due_at=timezone.now(),
+        statement_id=statement_id,
+        campaign_id=campaign_id,
+    )
+    insert_with_message(instance, message, connection)
     if settings.OUTBOX_SEND_ON_COMMIT:
         _send_after_commit(channel)
     return message

@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 
 from campaign import events
 from campaign.addresses import canonical_email
-from outbox.services import enqueue
+from outbox.services import create_with_message, enqueue
 from safety import abuse
 
 from .models import Signature, Statement
@@ -60,7 +60,9 @@ class RequestInfo:
 def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | None:
     """Store this submission as its own signature, with its own choices, and its email in the outbox.
 
-    One transaction: the signature and its outbox row commit together, and nothing else is queued.
+    The signature and its outbox row are stored together or not at all, and nothing else is queued:
+    one INSERT statement when Redis has applied the mail caps (outbox.services.create_with_message),
+    else one transaction that also takes the address's lock.
 
     Every submission gets its own row and its own link, so a click confirms exactly the choices
     the mail it came in states (see confirm()). The mailbox owner is always mailed, whatever an
@@ -99,22 +101,9 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
     is_org = data.get("kind") == Signature.Kind.ORGANISATION
     consent = bool(data.get("consent_contact"))
     now = timezone.now()
-    with transaction.atomic():
-        if offline:
-            _lock_address(statement.pk, email_normalized)
-            already = Signature.objects.filter(
-                statement=statement, email_normalized=email_normalized, status=Signature.Status.CONFIRMED
-            )
-            if email_normalized and already.exists():
-                return None
-            mail = False
-        elif verdict.mail is not None:
-            mail = verdict.mail  # Redis counted it against the caps, atomically
-        else:
-            # No Redis (the embedded site, or Redis down): the cap from the rows themselves.
-            _lock_address(statement.pk, email_normalized)
-            mail = _mails_today(statement, email_normalized, now) < settings.MAX_MAILS_PER_ADDRESS_PER_DAY
-        signature = Signature.objects.create(
+
+    def new_signature(mail: bool) -> Signature:
+        return Signature(
             statement=statement,
             status=Signature.Status.HELD
             if hold_reason
@@ -148,12 +137,45 @@ def sign(statement: Statement, data: dict, info: RequestInfo) -> Signature | Non
             confirmed_at=now if offline else None,
             mails_requested=1 if mail else 0,
         )
-        if mail:
-            _mail(signature.pk, signature.email, signature.language, statement)
+
+    if not offline and verdict.mail is not None:
+        # The usual case: Redis counted the mail against the caps, atomically. The signature and
+        # its outbox row are one INSERT statement, which needs no transaction around it.
+        return _store(new_signature(verdict.mail), statement)
+    with transaction.atomic():
+        if offline:
+            _lock_address(statement.pk, email_normalized)
+            already = Signature.objects.filter(
+                statement=statement, email_normalized=email_normalized, status=Signature.Status.CONFIRMED
+            )
+            if email_normalized and already.exists():
+                return None
+            mail = False
+        else:
+            # No Redis (the embedded site, or Redis down): the cap from the rows themselves.
+            _lock_address(statement.pk, email_normalized)
+            mail = _mails_today(statement, email_normalized, now) < settings.MAX_MAILS_PER_ADDRESS_PER_DAY
+        signature = _store(new_signature(mail), statement)
         if offline:
             events.publish(events.SIGNATURE_CONFIRMED, campaign_id=statement.campaign_id, ref=signature.uuid)
         if offline and settings.TALLY_ON_CONFIRM:
             transaction.on_commit(partial(tally, statement.pk))
+    return signature
+
+
+def _store(signature: Signature, statement: Statement) -> Signature:
+    """Save a new signature and, if it asked for one, the mail owed for it: both or neither."""
+    if not signature.mails_requested:
+        signature.save(force_insert=True)
+        return signature
+    create_with_message(
+        signature,
+        "petitions.signature",
+        signature.email,
+        language=signature.language,
+        statement_id=statement.pk,
+        campaign_id=statement.campaign_id,
+    )
     return signature
 
 
