@@ -8,8 +8,11 @@ On PostgreSQL a data-modifying WITH stores both in one statement, which is atomi
 
 So the caller needs no transaction of its own: no BEGIN and COMMIT round trips, one statement
 instead of two, and the SQL is made once per model rather than compiled by the ORM for every row.
-The values go through each field's pre_save() and get_db_prep_save(), as Model.save() does; a model
-whose insert needs more than that (database defaults, generated columns, parents) is refused here.
+It is sent with its values apart (server-side binding) and prepared once per connection, so
+PostgreSQL parses and plans it once and no literal SQL is built for each row (Django's own cursors
+bind on the client and prepare nothing). The values go through each field's pre_save() and
+get_db_prep_save(), as Model.save() does; a model whose insert needs more than that (database
+defaults, generated columns, parents) is refused here.
 """
 
 import functools
@@ -53,6 +56,19 @@ def _statement(model, alias: str) -> tuple[str, list, list]:
     return sql, fields, message_fields
 
 
+@functools.cache
+def _prepared_cursor():
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    class PreparedCursor(ServerBindingCursor):
+        """Server-side binding, each statement prepared on its first run on the connection."""
+
+        def execute(self, query, params=None, **options):
+            return super().execute(query, params, prepare=True, **options)
+
+    return PreparedCursor
+
+
 def _values(instance, fields, connection) -> list:
     return [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
 
@@ -62,7 +78,13 @@ def insert_with_message(instance, message: OutboxMessage, connection) -> None:
     in one statement on this PostgreSQL connection. Both instances come back saved."""
     sql, fields, message_fields = _statement(type(instance), connection.alias)
     params = _values(instance, fields, connection) + _values(message, message_fields, connection)
-    with connection.cursor() as cursor:
+    # As connection.cursor() does (a health check, a connection, Django's wrappers for errors and
+    # query logging), with a cursor that binds on the server and prepares.
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        cursor = connection._prepare_cursor(_prepared_cursor()(connection.connection))
+    with cursor:
         cursor.execute(sql, params)
         instance_pk, message_pk = cursor.fetchone()
     instance.pk, message.pk, message.ref = instance_pk, message_pk, str(instance_pk)
