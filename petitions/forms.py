@@ -1,3 +1,4 @@
+import copy
 import functools
 
 from django import forms
@@ -23,6 +24,24 @@ class _CountryChoices(BaseChoiceIterator):
 
     def __iter__(self):
         return iter(_country_choices(get_language()))
+
+
+@functools.lru_cache(maxsize=256)
+def _fields(form_class, ask_organisation: bool, ask_location: bool, ask_comment: bool, consent_label: str):
+    """A signing form's fields for a statement that asks these questions (see SignatureForm)."""
+    fields = copy.deepcopy(form_class.base_fields)
+    form_class.adjust_fields(fields)
+    fields["consent_contact"].label = consent_label
+    fields["show_publicly"].widget.attrs["aria-describedby"] = "listing-note"
+    if not ask_organisation:
+        for name in ("kind", "organisation", "role"):
+            del fields[name]
+    if not ask_location:
+        del fields["location"]
+    if not ask_comment:
+        del fields["comment"]
+    fields["country"].widget.attrs.update(autocomplete="country")
+    return fields
 
 
 @functools.cache
@@ -71,18 +90,23 @@ class SignatureForm(SignUpForm):
     started = forms.CharField(required=False, widget=forms.HiddenInput, initial=abuse.form_started_token)
 
     def __init__(self, *args, statement, **kwargs):
-        super().__init__(*args, **kwargs)
+        # Django deep-copies every declared field into each form, so that a form may change its own.
+        # These fields depend only on the statement's questions and its consent wording, and nothing
+        # changes them once made: they are made once per process for each such combination and
+        # shared (a signing surge builds a form per signature). So there is nothing to copy here,
+        # and SignUpForm's adjustments are already in the shared fields.
+        self.base_fields = {}
+        super(SignUpForm, self).__init__(*args, **kwargs)
+        self.fields = dict(
+            _fields(
+                type(self),
+                statement.ask_organisation,
+                statement.ask_location,
+                statement.ask_comment,
+                consent_wording(statement),
+            )
+        )
         self.statement = statement
-        self.fields["consent_contact"].label = consent_wording(statement)
-        self.fields["show_publicly"].widget.attrs["aria-describedby"] = "listing-note"
-        if not statement.ask_organisation:
-            for name in ("kind", "organisation", "role"):
-                del self.fields[name]
-        if not statement.ask_location:
-            del self.fields["location"]
-        if not statement.ask_comment:
-            del self.fields["comment"]
-        self.fields["country"].widget.attrs.update(autocomplete="country")
 
     def clean_email(self):
         email = self.cleaned_data["email"]

@@ -82,9 +82,14 @@ class SignUpForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["name"].widget.attrs.update(autocomplete="name")
-        self.fields["email"].widget.attrs.update(autocomplete="email", inputmode="email")
-        self.fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
+        self.adjust_fields(self.fields)
+
+    @staticmethod
+    def adjust_fields(fields: dict) -> None:
+        """Browser hints on the fields, set on a form's own copies of them."""
+        fields["name"].widget.attrs.update(autocomplete="name")
+        fields["email"].widget.attrs.update(autocomplete="email", inputmode="email")
+        fields["website"].widget.attrs.update(autocomplete="off", tabindex="-1")
 
     def clean_name(self):
         name = clean_text(self.cleaned_data["name"])
