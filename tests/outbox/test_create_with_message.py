@@ -59,3 +59,16 @@ def test_it_sends_right_after_the_commit_in_the_embedded_mode(django_capture_on_
 
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert OutboxMessage.objects.get().status == OutboxMessage.Status.SENT
+
+
+def test_it_stores_each_value_as_model_save_would():
+    from outbox import rows
+
+    statement = StatementFactory()
+    signature = new_signature(statement, email_normalized="ana@example.org", comment="Hola\nmundo", fill_ms=5)
+    _sql, fields, _message_fields = rows._statement(Signature, connection.alias)
+
+    expected = [f.get_db_prep_save(f.pre_save(signature, True), connection) for f, _as_is in fields]
+
+    assert rows._values(signature, fields, connection) == expected
+    assert sum(as_is for _f, as_is in fields) >= 10  # names, addresses, texts: passed as they are
