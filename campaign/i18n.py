@@ -64,14 +64,21 @@ def is_language_neutral(path: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=512)
+def _neutral_path(urlconf: str, path: str) -> bool:
+    """is_language_neutral() for a path asked about before: the middleware asks twice a request, and
+    for a public page the answer takes a failed resolve among the language-neutral URLs."""
+    return is_language_neutral(path)
+
+
 class LocaleMiddleware(DjangoLocaleMiddleware):
     """Public pages take their language from the URL; the dashboard, accounts and admin from the
     language cookie or the browser (Django's own middleware would make every unprefixed URL English,
     leaving organisers no way to read the dashboard in Spanish)."""
 
     def process_request(self, request):
-        if translation.get_language_from_path(request.path_info) or not is_language_neutral(
-            request.path_info
+        if translation.get_language_from_path(request.path_info) or not _neutral_path(
+            settings.ROOT_URLCONF, request.path_info
         ):
             return super().process_request(request)
         translation.activate(translation.get_language_from_request(request))
@@ -81,7 +88,7 @@ class LocaleMiddleware(DjangoLocaleMiddleware):
     def process_response(self, request, response):
         # A public page's language is its URL's, whatever the browser asks for: no Vary:
         # Accept-Language, which would make a shared cache keep a copy per browser language.
-        if is_language_neutral(request.path_info):
+        if _neutral_path(settings.ROOT_URLCONF, request.path_info):
             return super().process_response(request, response)
         response.headers.setdefault("Content-Language", translation.get_language())
         return response
