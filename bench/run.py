@@ -436,8 +436,10 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
             http_request(site_url + page_path)
         say("statement page (few signatures: served from the app's copies all the same)")
         page = load("page", "get", page_path, profiled=profile)
-        results.update(page_per_s=round(page.per_s, 1), page_p99_ms=round(page.p99_ms, 1))
-        print_page(results)
+        results.update(
+            page_per_s=round(page.per_s, 1), page_p99_ms=round(page.p99_ms, 1), page_errors=page.errors(200)
+        )
+        print_against_ceiling(results, "page", "hello", "statement page", "hello")
         return
     say("ceiling: a bare view inserting one row from a POST")
     ceiling = load("ceiling_sign", "post", "/bench/insert", cookie=cookie, prefix=prefix)
@@ -467,7 +469,7 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
         sign_stored=stored,
     )
     if mode == "signing":
-        print_signing(results)
+        print_against_ceiling(results, "sign", "sign", "signing surge", "the bare insert")
         return
 
     from outbox.models import OutboxMessage
@@ -822,21 +824,24 @@ def make_organiser(campaign, user) -> None:
     organiser_services.add_organiser(campaign, user)
 
 
-def print_signing(results: dict) -> None:
-    """The surge against the bare insert of the same run (`--signing`): the ratios that compare."""
-    rate, ceiling = results["sign_per_s"], results["ceiling_sign_per_s"]
-    p99, ceiling_p99 = results["sign_p99_ms"], results["ceiling_sign_p99_ms"]
-    web, bare = results["cpu_ms_per_request"]["sign"], results["cpu_ms_per_request"]["ceiling_sign"]
+def print_against_ceiling(results: dict, name: str, ceiling_name: str, what: str, against: str) -> None:
+    """A quick mode's figure against its ceiling of the same run: rate, p99 and CPU as ratios."""
+    rate, ceiling = results[f"{name}_per_s"], results[f"ceiling_{ceiling_name}_per_s"]
+    p99, ceiling_p99 = results[f"{name}_p99_ms"], results[f"ceiling_{ceiling_name}_p99_ms"]
+    cpu, bare = results["cpu_ms_per_request"][name], results["cpu_ms_per_request"][f"ceiling_{ceiling_name}"]
     print()
-    print(f"signing surge {rate:,.1f}/s = {rate / ceiling:.2f} x the bare insert ({ceiling:,.1f}/s)")
-    print(f"p99 {p99:.1f} ms = {p99 / ceiling_p99:.2f} x the bare insert's ({ceiling_p99:.1f} ms)")
+    print(f"{what} {rate:,.1f}/s = {rate / ceiling:.2f} x {against} ({ceiling:,.1f}/s)")
+    print(f"p99 {p99:.1f} ms = {p99 / ceiling_p99:.2f} x {against}'s ({ceiling_p99:.1f} ms)")
     print(
-        f"web CPU per request {web['web_ms']:.2f} ms = {web['web_ms'] / bare['web_ms']:.2f} x the bare"
-        f" insert's ({bare['web_ms']:.2f} ms); database {web['db_ms']:.2f} ms against {bare['db_ms']:.2f} ms"
+        f"web CPU per request {cpu['web_ms']:.2f} ms = {cpu['web_ms'] / bare['web_ms']:.2f} x {against}'s"
+        f" ({bare['web_ms']:.2f} ms); database {cpu['db_ms']:.2f} ms against {bare['db_ms']:.2f} ms"
     )
+    errors = f"errors {results[f'{name}_errors']}"
+    if name == "sign":
+        errors += f", lost {results['sign_lost']}"
     print(
-        f"errors {results['sign_errors']}, lost {results['sign_lost']}; other processes used"
-        f" {results['other_cpu_share'].get('sign', 0):.0%} of the machine during the surge"
+        f"{errors}; other processes used {results['other_cpu_share'].get(name, 0):.0%} of the machine"
+        " during the run"
     )
 
 
@@ -871,17 +876,6 @@ def print_mail(results: dict) -> None:
         f"duplicates {results['mail_duplicates']} (surge {results['surge_mail_duplicates']}); other processes"
         f" used {results['other_cpu_share'].get('mail', 0):.0%} of the machine during the mail phase"
     )
-
-
-def print_page(results: dict) -> None:
-    """The statement page against the hello view of the same run (`--page`)."""
-    rate, ceiling = results["page_per_s"], results["ceiling_hello_per_s"]
-    p99, ceiling_p99 = results["page_p99_ms"], results["ceiling_hello_p99_ms"]
-    page, bare = results["cpu_ms_per_request"]["page"], results["cpu_ms_per_request"]["ceiling_hello"]
-    print()
-    print(f"statement page {rate:,.1f}/s = {rate / ceiling:.2f} x hello ({ceiling:,.1f}/s)")
-    print(f"p99 {p99:.1f} ms = {p99 / ceiling_p99:.2f} x hello's ({ceiling_p99:.1f} ms)")
-    print(f"web CPU per request {page['web_ms']:.2f} ms against hello's {bare['web_ms']:.2f} ms")
 
 
 def print_table(results: dict) -> None:
