@@ -39,6 +39,9 @@ class SMTPBackend(smtp.EmailBackend):
     this one is the same steps with the platform's policy, its Message-ID domain and the signature.
     """
 
+    # Set by the outbox's transport: called with the bytes ready, just before they are sent.
+    before_delivery = None
+
     def _send(self, email_message):
         if not email_message.recipients():
             return False
@@ -50,6 +53,8 @@ class SMTPBackend(smtp.EmailBackend):
         recipients = [self.prep_address(address) for address in email_message.recipients()]
         message = headers.complete(email_message.message(policy=headers.POLICY), email_message.extra_headers)
         raw = dkim.sign(headers.as_bytes(message))
+        if self.before_delivery is not None:
+            self.before_delivery()
         try:
             self.connection.sendmail(from_email, recipients, raw)
         except smtplib.SMTPException:

@@ -8,11 +8,17 @@ Each message is marked sent in its own commit right after the server accepted it
 a send idempotent: a sender killed between the server's 250 and that commit resends the message
 (with the same Message-ID) once its lease expires. The commit per message keeps that window to one
 commit; `synchronous_commit = off` makes the commit cheap without widening it for a killed sender.
+
+The mark's UPDATE goes to PostgreSQL at once (it commits there as soon as it arrives), but its
+answer is read only before the next use of the connection or the next message's delivery: the
+sender builds the next message meanwhile instead of waiting for the round trip. A mark that failed
+is then made again, waiting, for as long as the lease lasts, before anything else is sent.
 """
 
 import logging
 import os
 import socket
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -22,6 +28,8 @@ from django.db import Error as DatabaseError
 from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from psycopg import generators as pq_generators
+from psycopg.pq import ExecStatus
 
 from . import registry, suppression, transports
 from .models import OutboxMessage
@@ -35,6 +43,7 @@ def new_sender_id() -> str:
 
 def claim(owner: str, *, limit: int, channel: str = "email") -> list[OutboxMessage]:
     """Lease up to `limit` due rows to `owner`, oldest due first. Rows another sender holds are skipped."""
+    settle_marks()
     now = timezone.now()
     expires = now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
     with transaction.atomic():
@@ -69,15 +78,20 @@ def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") 
     # Stop early rather than send under a lease that may have passed to another sender.
     stop_at = rows[0].lease_expires_at - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 4)
     try:
-        for index, row in enumerate(rows):
-            if timezone.now() >= stop_at:
-                release(rows[index:], owner)
-                break
-            if not _send_one(row, transport):
-                release(rows[index + 1 :], owner)
-                break
+        # A builder's query reads the answer of the mark in flight first (one query at a time).
+        with connection.execute_wrapper(_settle_first):
+            for index, row in enumerate(rows):
+                if timezone.now() >= stop_at:
+                    release(rows[index:], owner)
+                    break
+                if not _send_one(row, transport):
+                    release(rows[index + 1 :], owner)
+                    break
     finally:
-        transport.close()
+        try:
+            settle_marks()
+        finally:
+            transport.close()
     return claimed
 
 
@@ -103,6 +117,11 @@ def _send_one(row: OutboxMessage, transport) -> bool:
     if built is None:
         _finish(row, OutboxMessage.Status.DROPPED)
         return True
+    if hasattr(transport, "before_delivery"):
+        # The transport reads the previous mark's answer itself, once this message is ready to go.
+        transport.before_delivery = settle_marks
+    else:
+        settle_marks()
     try:
         transport.send(row, built)
     except transports.PermanentFailure as exc:
@@ -113,7 +132,7 @@ def _send_one(row: OutboxMessage, transport) -> bool:
         log.warning("outbox: %s %s not sent, will retry: %s", row.kind, row.pk, exc)
         retry_later(row, str(exc))
         return not exc.connection_lost
-    mark_sent(row)
+    _mark_sent_soon(row)
     return True
 
 
@@ -123,6 +142,7 @@ def mark_sent(row: OutboxMessage) -> None:
     If the database is away (restarting) the mark is retried for as long as the lease lasts: giving
     up would let the lease expire and the message go out a second time.
     """
+    settle_marks()
     deadline = time.monotonic() + settings.OUTBOX_LEASE_SECONDS
     hook = registry.sent_hook(row.kind)
     while True:
@@ -168,7 +188,59 @@ def _mark_sent_alone(row: OutboxMessage) -> None:
         cursor.execute(sql, [OutboxMessage.Status.SENT, timezone.now(), row.pk, OutboxMessage.Status.PENDING])
 
 
+# The "sent" mark this thread sent and whose answer it has not read yet: at most one.
+_in_flight = threading.local()
+# The same UPDATE for libpq, its values as text parameters.
+_MARK_SENT_PQ = _MARK_SENT_SQL.replace("%s", "$1", 1).replace("%s", "$2", 1).replace("%s", "$3", 1)
+_MARK_SENT_PQ = _MARK_SENT_PQ.replace("%s", "$4", 1)
+
+
+def _mark_sent_soon(row: OutboxMessage) -> None:
+    """mark_sent without waiting for the answer: the UPDATE leaves now, its answer is read by
+    settle_marks() before the connection is used again or the next message is delivered."""
+    settle_marks()
+    if registry.sent_hook(row.kind) is not None or connection.vendor != "postgresql":
+        mark_sent(row)
+        return
+    sql = _MARK_SENT_PQ.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table)).encode()
+    sent, pending = OutboxMessage.Status.SENT, OutboxMessage.Status.PENDING
+    params = [sent, timezone.now().isoformat(), str(row.pk), pending]
+    try:
+        connection.ensure_connection()
+        pg = connection.connection
+        pg.pgconn.send_query_params(sql, [value.encode() for value in params])
+        pg.wait(pq_generators.send(pg.pgconn))
+    except Exception:  # the database away, the connection broken: the waiting loop takes over
+        log.warning("outbox: could not send the mark of %s; marking it again", row.pk, exc_info=True)
+        mark_sent(row)
+        return
+    _in_flight.row = row
+
+
+def settle_marks() -> None:
+    """Read the answer of the mark in flight, if any; a mark that failed is made again (mark_sent)."""
+    row = getattr(_in_flight, "row", None)
+    if row is None:
+        return
+    _in_flight.row = None
+    try:
+        pg = connection.connection
+        results = pg.wait(pq_generators.fetch_many(pg.pgconn))
+        done = bool(results) and all(result.status == ExecStatus.COMMAND_OK for result in results)
+    except Exception:
+        done = False
+    if not done:
+        log.warning("outbox: the mark of %s failed; marking it again", row.pk)
+        mark_sent(row)
+
+
+def _settle_first(execute, sql, params, many, context):
+    settle_marks()
+    return execute(sql, params, many, context)
+
+
 def _finish(row: OutboxMessage, status: str, *, error: str = "") -> None:
+    settle_marks()
     with transaction.atomic():
         finished = OutboxMessage.objects.filter(pk=row.pk, status=OutboxMessage.Status.PENDING).update(
             status=status, last_error=error[:2000], lease_owner="", lease_expires_at=None
@@ -180,6 +252,7 @@ def _finish(row: OutboxMessage, status: str, *, error: str = "") -> None:
 
 def retry_later(row: OutboxMessage, error: str) -> None:
     """Back off exponentially; after OUTBOX_MAX_ATTEMPTS the row fails with the last reason."""
+    settle_marks()
     if row.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
         _finish(row, OutboxMessage.Status.FAILED, error=f"gave up after {row.attempts} attempts: {error}")
         return
@@ -194,6 +267,7 @@ def retry_later(row: OutboxMessage, error: str) -> None:
 
 def release(rows: list[OutboxMessage], owner: str) -> None:
     """Hand back rows this sender claimed but did not try: claimable again at once, attempt not counted."""
+    settle_marks()
     if rows:
         OutboxMessage.objects.filter(
             pk__in=[r.pk for r in rows], lease_owner=owner, status=OutboxMessage.Status.PENDING

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import mail
 
 from . import headers
+from .backends import SMTPBackend
 from .mail import Attachment
 
 
@@ -60,6 +61,10 @@ def django_message(message, email) -> mail.EmailMultiAlternatives:
 class EmailTransport:
     """Sends a batch over one connection of the default mailer (SMTP in production)."""
 
+    # Called once a message is ready and before it goes (the sender reads its last mark's answer):
+    # the SMTP backend calls it after making the message's bytes, the others before sending.
+    before_delivery = None
+
     def __init__(self):
         self.connection = mail.mailers.default
         self.opened = False
@@ -70,6 +75,10 @@ class EmailTransport:
             if not self.opened:
                 self.connection.open()
                 self.opened = True
+            if isinstance(self.connection, SMTPBackend):
+                self.connection.before_delivery = self.before_delivery
+            elif self.before_delivery is not None:
+                self.before_delivery()
             self.connection.send_messages([outgoing])
         except AnymailRecipientsRefused as exc:  # a provider's API refused the address itself
             raise PermanentFailure(f"refused by the provider: {exc}") from exc
@@ -93,6 +102,8 @@ class EmailTransport:
             raise TemporaryFailure(repr(exc), connection_lost=True) from exc
 
     def close(self) -> None:
+        if isinstance(self.connection, SMTPBackend):
+            self.connection.before_delivery = None
         if self.opened:
             try:
                 self.connection.close()
