@@ -52,7 +52,7 @@ class SMTPBackend(smtp.EmailBackend):
         from_email = prepared[email_message.from_email]
         recipients = [self.prep_address(address) for address in email_message.recipients()]
         message = headers.complete(email_message.message(policy=headers.POLICY), email_message.extra_headers)
-        raw = dkim.sign(headers.as_bytes(message))
+        raw = dkim.sign(headers.as_bytes(message, message_id=message["Message-ID"] or ""))
         if self.before_delivery is not None:
             self.before_delivery()
         try:

@@ -6,9 +6,11 @@ and Outlook then show no unsubscribe button. `POLICY` writes that header as it i
 the comma between two URIs (RFC 2369). Every other header keeps the library's folding.
 """
 
+import email.generator
 import email.headerregistry
 import email.message
 import email.policy
+import io
 import ipaddress
 import uuid
 from email.utils import parseaddr
@@ -99,9 +101,47 @@ class _HeaderClasses(email.headerregistry.HeaderRegistry):
 POLICY = _ProviderPolicy(linesep="\r\n", header_factory=_HeaderClasses())
 
 
-def as_bytes(message: email.message.Message) -> bytes:
-    """The message as it goes over SMTP, its unsubscribe headers unencoded."""
-    return message.as_bytes(policy=POLICY)
+class _Generator(email.generator.BytesGenerator):
+    """The library's generator, with multipart boundaries made from a key (the Message-ID's, so
+    an outbox row's) when one is given: the library draws a random one and compiles a regular
+    expression for it on every message to check that no part contains it; a plain search does."""
+
+    def __init__(self, outfp, *args, boundary_key: str = "", **kwargs):
+        super().__init__(outfp, *args, **kwargs)
+        self._boundaries = [boundary_key, 0]  # shared with the clones that write the parts
+
+    def clone(self, fp):
+        clone = super().clone(fp)
+        clone._boundaries = self._boundaries
+        return clone
+
+    def _make_boundary(self, text=None):
+        key, made = self._boundaries
+        if not key:
+            return super()._make_boundary(text)
+        self._boundaries[1] = made = made + 1
+        boundary = f"{'=' * 15}{key}.{made}=="
+        delimiter = "--" + boundary
+        if text is not None and (delimiter.encode() if isinstance(text, bytes) else delimiter) in text:
+            return super()._make_boundary(text)
+        return boundary
+
+
+def _boundary_key(message_id: str) -> str:
+    """`<4f1c…-…@example.org>` → `4f1c…`: the id's left part, letters and digits only."""
+    left = message_id.strip().strip("<>").partition("@")[0]
+    return "".join(c for c in left if c.isascii() and c.isalnum())[:40]
+
+
+def as_bytes(message: email.message.Message, *, message_id: str = "") -> bytes:
+    """The message as it goes over SMTP, its unsubscribe headers unencoded. Given the Message-ID,
+    the multipart boundaries are made from it (the same message, the same bytes)."""
+    if not message_id:
+        return message.as_bytes(policy=POLICY)
+    out = io.BytesIO()
+    generator = _Generator(out, mangle_from_=False, policy=POLICY, boundary_key=_boundary_key(message_id))
+    generator.flatten(message, unixfrom=False)
+    return out.getvalue()
 
 
 def _is_domain_name(host: str) -> bool:

@@ -131,3 +131,26 @@ def test_headers_parsed_once_for_many_messages_give_the_same_bytes(monkeypatch):
 
     assert built == [build()] * 3
     assert b"Subject: Bitte =?utf-8?q?best=C3=A4tigen?= Sie Ihre Unterschrift:" in built[0]
+
+
+def test_multipart_boundaries_made_from_the_message_id_are_distinct_and_absent_from_the_parts():
+    row = uuid.UUID("4f1c2b3a-0000-4000-8000-00000000abcd")
+    text = "plain --===============4f1c2b3a00004000800000000000abcd.1== line\n"
+    message = EmailMultiAlternatives(
+        "Confirm", text, "a@example.org", ["b@x.org"], headers={"Message-ID": headers.make_message_id(row)}
+    )
+    message.attach_alternative("<p>html</p>", "text/html")
+    message.attach("note.txt", "an attachment", "text/plain")
+    mime = headers.complete(message.message(policy=headers.POLICY), message.extra_headers)
+
+    raw = headers.as_bytes(mime, message_id=mime["Message-ID"])
+
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    boundaries = [part.get_boundary() for part in parsed.walk() if part.is_multipart()]
+    assert len(boundaries) == len(set(boundaries)) == 2
+    # The inner part's (made first) would be in its text: the library draws one for it instead.
+    assert boundaries[0] == "===============4f1c2b3a00004000800000000000abcd.2=="
+    assert boundaries[1] != "===============4f1c2b3a00004000800000000000abcd.1=="
+    assert parsed.get_body(("plain",)).get_content().startswith("plain --====")
+    assert parsed.get_body(("html",)).get_content().strip() == "<p>html</p>"
+    assert raw == headers.as_bytes(mime, message_id=mime["Message-ID"])
