@@ -10,6 +10,7 @@ import email.generator
 import email.headerregistry
 import email.message
 import email.policy
+import functools
 import io
 import ipaddress
 import uuid
@@ -158,10 +159,15 @@ def mail_domain() -> str:
     An IP address or a bare host name (`localhost`) is no domain a filter trusts, so the sender's
     domain is preferred then.
     """
-    site_host = urlsplit(settings.SITE_URL).hostname or ""
+    return _mail_domain(settings.SITE_URL, settings.DEFAULT_FROM_EMAIL)
+
+
+@functools.lru_cache(maxsize=8)
+def _mail_domain(site_url: str, from_email: str) -> str:
+    site_host = urlsplit(site_url).hostname or ""
     if _is_domain_name(site_host):
         return site_host
-    from_domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2].lower()
+    from_domain = parseaddr(from_email)[1].rpartition("@")[2].lower()
     if _is_domain_name(from_domain):
         return from_domain
     return site_host or from_domain or "localhost"
