@@ -5,6 +5,7 @@ confirmation links across lines; here the headers that matter and the plain-text
 as the signer would read them, so the link can be opened straight from the terminal.
 """
 
+import re
 import smtplib
 
 from django.core.mail.backends import smtp
@@ -31,6 +32,14 @@ class ReadableConsoleBackend(ConsoleBackend):
         self.stream.write("\n".join(lines))
 
 
+# A bare address of the common form (a dot-atom local part, an ASCII domain of plain labels): what
+# Django's prep_address returns for it is the address itself, without parsing it as a header.
+_PLAIN_ADDRESS = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
+
+
 class SMTPBackend(smtp.EmailBackend):
     """Django's SMTP backend, sending the bytes providers expect (see outbox.headers), DKIM-signed
     when DKIM is configured (outbox.dkim).
@@ -41,6 +50,11 @@ class SMTPBackend(smtp.EmailBackend):
 
     # Set by the outbox's transport: called with the bytes ready, just before they are sent.
     before_delivery = None
+
+    def prep_address(self, address, force_ascii=True):
+        if type(address) is str and _PLAIN_ADDRESS.fullmatch(address):
+            return address
+        return super().prep_address(address, force_ascii=force_ascii)
 
     def _send(self, email_message):
         if not email_message.recipients():

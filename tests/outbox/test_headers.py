@@ -154,3 +154,22 @@ def test_multipart_boundaries_made_from_the_message_id_are_distinct_and_absent_f
     assert parsed.get_body(("plain",)).get_content().startswith("plain --====")
     assert parsed.get_body(("html",)).get_content().strip() == "<p>html</p>"
     assert raw == headers.as_bytes(mime, message_id=mime["Message-ID"])
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["zoe@example.org", "A+tag_1.x@Sub.Example-1.ORG", "o'neil@x.org", "a..b@x.org", "a@-x.org", "a@x"],
+)
+def test_a_plain_address_is_prepared_as_djangos_backend_prepares_it(address):
+    from django.core.mail.backends.smtp import EmailBackend
+
+    from outbox.backends import SMTPBackend
+
+    backend = SMTPBackend.__new__(SMTPBackend)
+    try:
+        expected = EmailBackend.prep_address(backend, address)
+    except ValueError:
+        with pytest.raises(ValueError):
+            backend.prep_address(address)
+    else:
+        assert backend.prep_address(address) == expected
