@@ -34,6 +34,8 @@ _REPEATING = {
     "content-type",
     "content-transfer-encoding",
     "auto-submitted",
+    # The same for every message sent within a second.
+    "date",
 }
 _parsed: dict[tuple[str, str], object] = {}
 _folded: dict[tuple, str] = {}
