@@ -1,7 +1,7 @@
 """The signers' mails as the outbox builds them when they go (petitions.emails)."""
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 
 from outbox.models import OutboxMessage
 from petitions.models import Statement
@@ -81,9 +81,12 @@ def test_a_batch_of_confirmations_is_loaded_in_a_few_queries_whatever_its_size(
     assert len(mail.outbox) == 21
 
 
-def test_mails_rendered_once_for_a_batch_read_as_each_signers_own(statement):
+def test_mails_rendered_once_for_a_batch_read_as_each_signers_own(statement, monkeypatch):
     # A batch renders the templates once per statement, language and choices, and puts in each
     # signer's name, listing line and links: the mails are those rendered one by one.
+    # The links carry the time they were signed: one second for every rendering compared here.
+    stamp = signing.TimestampSigner().timestamp()
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda self: stamp)
     from petitions.emails import signature_message
     from petitions.models import StatementTranslation
 
