@@ -37,24 +37,27 @@ def enqueue(
     has claimed it) stands for this one too: builders read the state when the message goes, so it
     will say the latest. The row is locked until the caller commits, so no sender takes it meanwhile.
     """
-    registry.get(kind)  # an unknown kind fails here, in the caller's tests, not later in a sender
-    fields = {
-        "kind": kind,
-        "channel": channel,
-        "to": to,
-        "ref": str(ref),
-        "context": context or {},
-        "language": language,
-        "due_at": due_at or timezone.now(),
-        "statement_id": statement_id,
-        "campaign_id": campaign_id,
-    }
+    message = _new_message(
+        kind,
+        to,
+        ref=ref,
+        context=context,
+        language=language,
+        due_at=due_at,
+        statement_id=statement_id,
+        campaign_id=campaign_id,
+        channel=channel,
+    )
     if coalesce:
         # A savepoint only here: the lock needs a transaction; signing needs no extra round trip.
         with transaction.atomic():
-            message = _waiting(kind, ref, channel, to) or OutboxMessage.objects.create(**fields)
+            waiting = _waiting(kind, ref, channel, to)
+            if waiting is None:
+                message.save(force_insert=True)
+            else:
+                message = waiting
     else:
-        message = OutboxMessage.objects.create(**fields)
+        message.save(force_insert=True)
     if settings.OUTBOX_SEND_ON_COMMIT:
         _send_after_commit(channel)
     return message
@@ -74,36 +77,50 @@ def create_with_message(
 
     enqueue() for a row being created, both stored or neither, without a transaction of the caller's:
     on PostgreSQL one INSERT statement stores the two (outbox.rows), which is what a signature in a
-    surge costs; elsewhere Model.save() and enqueue() in one transaction.
+    surge costs; elsewhere the two saves in one transaction.
     """
-    registry.get(kind)
+    message = _new_message(
+        kind, to, language=language, statement_id=statement_id, campaign_id=campaign_id, channel=channel
+    )
     connection = connections[router.db_for_write(type(instance), instance=instance)]
-    if connection.vendor != "postgresql":
+    if connection.vendor == "postgresql":
+        insert_with_message(instance, message, connection)
+    else:
         with transaction.atomic(using=connection.alias):
             instance.save(force_insert=True, using=connection.alias)
-            return enqueue(
-                kind,
-                to,
-                ref=instance.pk,
-                language=language,
-                statement_id=statement_id,
-                campaign_id=campaign_id,
-                channel=channel,
-            )
-    message = OutboxMessage(
-        kind=kind,
-        channel=channel,
-        to=to,
-        context={},
-        language=language,
-        due_at=timezone.now(),
-        statement_id=statement_id,
-        campaign_id=campaign_id,
-    )
-    insert_with_message(instance, message, connection)
+            message.ref = str(instance.pk)
+            message.save(force_insert=True, using=connection.alias)
     if settings.OUTBOX_SEND_ON_COMMIT:
         _send_after_commit(channel)
     return message
+
+
+def _new_message(
+    kind: str,
+    to: str,
+    *,
+    ref="",
+    context: dict | None = None,
+    language: str = "",
+    due_at: datetime | None = None,
+    statement_id: int | None = None,
+    campaign_id: int | None = None,
+    channel: str = "email",
+) -> OutboxMessage:
+    """The unsaved row owing `to` a message of `kind`; an unknown kind fails here, in the caller's
+    tests, not later in a sender."""
+    registry.get(kind)
+    return OutboxMessage(
+        kind=kind,
+        channel=channel,
+        to=to,
+        ref=str(ref),
+        context=context or {},
+        language=language,
+        due_at=due_at or timezone.now(),
+        statement_id=statement_id,
+        campaign_id=campaign_id,
+    )
 
 
 def _waiting(kind: str, ref, channel: str, to: str) -> OutboxMessage | None:
