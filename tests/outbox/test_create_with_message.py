@@ -2,7 +2,7 @@
 
 import pytest
 from django.core import mail
-from django.db import DataError, connection
+from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from outbox.models import OutboxMessage
@@ -17,7 +17,7 @@ def new_signature(statement, **fields) -> Signature:
     return Signature(statement=statement, name="Ana", email="ana@example.org", country="PE", **fields)
 
 
-def test_it_stores_the_row_and_its_message_in_one_statement():
+def test_it_stores_the_row_and_its_message_in_one_statement_on_postgresql():
     statement = StatementFactory()
     signature = new_signature(statement, email_normalized="ana@example.org", language="es")
 
@@ -31,7 +31,8 @@ def test_it_stores_the_row_and_its_message_in_one_statement():
             campaign_id=statement.campaign_id,
         )
 
-    assert len(queries) == 1
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1  # elsewhere: two saves in one transaction
     stored = Signature.objects.get()
     assert stored.pk == signature.pk and stored.uuid == signature.uuid and stored.name == "Ana"
     row = OutboxMessage.objects.get()
@@ -45,8 +46,8 @@ def test_it_stores_the_row_and_its_message_in_one_statement():
 def test_it_stores_neither_when_the_message_cannot_be_stored():
     statement = StatementFactory()
 
-    with pytest.raises(DataError):
-        create_with_message(new_signature(statement), "tests.note", "a" * 600 + "@example.org")
+    with pytest.raises(IntegrityError):  # the message's address may not be NULL
+        create_with_message(new_signature(statement), "tests.note", None)
 
     assert not Signature.objects.exists()
     assert not OutboxMessage.objects.exists()

@@ -192,6 +192,7 @@ def test_a_failing_prefetch_hook_leaves_its_messages_to_load_one_by_one(smtp):
     assert OutboxMessage.objects.filter(status=OutboxMessage.Status.SENT).count() == 2
 
 
+@pytest.mark.services  # PostgreSQL: elsewhere a transaction of its own
 def test_a_sent_mark_is_one_statement_of_its_own(smtp, django_assert_num_queries):
     message = note()
     [row] = sender.claim("s1", limit=10)

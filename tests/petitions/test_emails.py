@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail, signing
+from django.db import connection
 
 from outbox.models import OutboxMessage
 from petitions.models import Statement
@@ -68,8 +69,10 @@ def test_a_batch_of_confirmations_is_loaded_in_a_few_queries_whatever_its_size(
 
     # The claim (five statements in a test's transaction), the suppression list, the batch's
     # signatures, the addresses that signed already, per language (two) the statement and its and
-    # its campaign's translations, and one "sent" mark per mail.
-    with django_assert_max_num_queries(5 + 1 + 1 + 1 + 2 * 3 + 21):
+    # its campaign's translations, and one "sent" mark per mail (on PostgreSQL one statement; elsewhere
+    # a savepoint, the update and its release).
+    marks = 21 if connection.vendor == "postgresql" else 3 * 21
+    with django_assert_max_num_queries(5 + 1 + 1 + 1 + 2 * 3 + marks):
         assert sender.send_batch("s1") == 21
 
     by_address = {message.to[0]: message for message in mail.outbox}
