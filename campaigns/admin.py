@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from .models import Campaign, CampaignTranslation, Membership
 
@@ -45,7 +46,9 @@ class CampaignAdmin(admin.ModelAdmin):
             return "–"
         # The statement list (moderation's admin), filtered to this campaign.
         url = reverse("admin:petitions_statement_changelist") + f"?campaign__id__exact={campaign.pk}"
-        return format_html('<a href="{}">{}</a>', url, campaign.statement_count)
+        count = campaign.statement_count
+        label = ngettext("%(count)d statement: see the list", "%(count)d statements: see the list", count)
+        return format_html('<a href="{}">{}</a>', url, label % {"count": count})
 
 
 @admin.register(Membership)
