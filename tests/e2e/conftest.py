@@ -106,12 +106,23 @@ class Mail:
         return re.findall(re.escape(prefix) + r"[^\s\"'<>]*", self.text)
 
 
+def advertise_pipelining(responses: list[str]) -> list[str]:
+    """aiosmtpd's EHLO answer with PIPELINING, as real mail servers give it (aiosmtpd reads the
+    commands one line at a time, so it serves a pipelining client as it is)."""
+    return [*responses[:-1], "250-PIPELINING", responses[-1]]
+
+
 class Mailbox:
-    """An aiosmtpd handler that keeps every message it receives, parsed."""
+    """An aiosmtpd handler that keeps every message it receives, parsed. It advertises PIPELINING,
+    as real mail servers do."""
 
     def __init__(self):
         self._mails: list[Mail] = []
         self._changed = threading.Condition()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        return advertise_pipelining(responses)
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)

@@ -6,6 +6,7 @@ import pytest
 
 import outbox
 from outbox.models import OutboxMessage
+from tests.e2e.conftest import advertise_pipelining
 
 
 @outbox.registry.builder("tests.note")
@@ -19,7 +20,8 @@ def build_note(message: OutboxMessage):
 
 
 class Catcher:
-    """An SMTP server that accepts mail, except for addresses that ask to be refused (550@, 451@)."""
+    """An SMTP server that accepts mail, except for addresses that ask to be refused (refused@,
+    busy@); it advertises PIPELINING, as real mail servers do."""
 
     def __init__(self):
         self.messages = []
@@ -30,7 +32,7 @@ class Catcher:
         with self.lock:
             self.sessions += 1
         session.host_name = hostname
-        return responses
+        return advertise_pipelining(responses)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]
@@ -59,7 +61,7 @@ def smtp(settings):
     controller.start()
     settings.MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "outbox.backends.SMTPBackend",
             "OPTIONS": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
         }
     }
