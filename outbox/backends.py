@@ -32,14 +32,6 @@ class ReadableConsoleBackend(ConsoleBackend):
         self.stream.write("\n".join(lines))
 
 
-# A bare address of the common form (a dot-atom local part, an ASCII domain of plain labels): what
-# Django's prep_address returns for it is the address itself, without parsing it as a header.
-_PLAIN_ADDRESS = re.compile(
-    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+"
-)
-
-
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
@@ -133,7 +125,7 @@ class SMTPBackend(smtp.EmailBackend):
         return PipeliningSMTP_SSL if self.use_ssl else PipeliningSMTP
 
     def prep_address(self, address, force_ascii=True):
-        if type(address) is str and _PLAIN_ADDRESS.fullmatch(address):
+        if type(address) is str and headers.PLAIN_ADDRESS.fullmatch(address):
             return address
         return super().prep_address(address, force_ascii=force_ascii)
 
@@ -146,8 +138,13 @@ class SMTPBackend(smtp.EmailBackend):
             prepared[email_message.from_email] = self.prep_address(email_message.from_email)
         from_email = prepared[email_message.from_email]
         recipients = [self.prep_address(address) for address in email_message.recipients()]
-        message = headers.complete(email_message.message(policy=headers.POLICY), email_message.extra_headers)
-        raw = dkim.sign(headers.as_bytes(message, message_id=message["Message-ID"] or ""))
+        raw = headers.fast_bytes(email_message)
+        if raw is None:
+            message = headers.complete(
+                email_message.message(policy=headers.POLICY), email_message.extra_headers
+            )
+            raw = headers.as_bytes(message, message_id=message["Message-ID"] or "")
+        raw = dkim.sign(raw)
         if self.before_delivery is not None:
             self.before_delivery()
         try:
