@@ -36,6 +36,10 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
+# A sender's SMTP connection is closed after this many messages and a new one opened: below the
+# per-connection limits servers set (Exim's smtp_accept_max_per_connection is 1,000).
+MESSAGES_PER_CONNECTION = 500
+
 
 def new_sender_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -62,8 +66,12 @@ def claim(owner: str, *, limit: int, channel: str = "email") -> list[OutboxMessa
     return list(OutboxMessage.objects.filter(pk__in=ids, lease_owner=owner).order_by("due_at"))
 
 
-def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") -> int:
-    """Claim one batch and send it over one connection; return how many rows were claimed."""
+def send_batch(owner: str, *, limit: int | None = None, channel: str = "email", transport=None) -> int:
+    """Claim one batch and send it over one connection; return how many rows were claimed.
+
+    Given a transport, the caller keeps it (and its connection) for its next batch; it is closed
+    here only if its connection was lost. Without one, the batch opens and closes its own.
+    """
     rows = claim(owner, limit=limit or settings.OUTBOX_BATCH_SIZE, channel=channel)
     if not rows:
         return 0
@@ -74,7 +82,8 @@ def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") 
             return claimed
     # What the builders need, a few queries for the whole batch (the kinds that register a hook).
     registry.prefetch_batch(rows)
-    transport = transports.TRANSPORTS[channel]()
+    keep = transport is not None
+    transport = transport or transports.TRANSPORTS[channel]()
     # Stop early rather than send under a lease that may have passed to another sender.
     stop_at = rows[0].lease_expires_at - timedelta(seconds=settings.OUTBOX_LEASE_SECONDS / 4)
     try:
@@ -85,13 +94,18 @@ def send_batch(owner: str, *, limit: int | None = None, channel: str = "email") 
                     release(rows[index:], owner)
                     break
                 if not _send_one(row, transport):
+                    keep = False  # the connection is gone: the next batch opens another
                     release(rows[index + 1 :], owner)
                     break
+    except BaseException:
+        keep = False
+        raise
     finally:
         try:
             settle_marks()
         finally:
-            transport.close()
+            if not keep:
+                transport.close()
     return claimed
 
 
@@ -274,12 +288,47 @@ def release(rows: list[OutboxMessage], owner: str) -> None:
         ).update(lease_owner="", lease_expires_at=None, attempts=F("attempts") - 1)
 
 
+class _Batches:
+    """Batch after batch for one sender. A transport that says it can (SMTP) keeps its connection
+    from one batch to the next while there is work, up to MESSAGES_PER_CONNECTION messages; it is
+    closed when a claim finds nothing, and at the end."""
+
+    def __init__(self, owner: str, channel: str):
+        self.owner = owner
+        self.channel = channel
+        self.transport = None
+
+    def send(self) -> int:
+        transport_class = transports.TRANSPORTS[self.channel]
+        if self.transport is None and getattr(transport_class, "reusable", False):
+            self.transport = transport_class()
+        try:
+            claimed = send_batch(self.owner, channel=self.channel, transport=self.transport)
+        except BaseException:
+            self.transport = None  # send_batch closed it
+            raise
+        if not claimed or (self.transport is not None and self.transport.sent >= MESSAGES_PER_CONNECTION):
+            self.close()
+        return claimed
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+            self.transport = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def drain(channel: str = "email", owner: str = "") -> int:
     """Send everything due now, then return (the embedded mode's in-process sender, and tests)."""
-    owner = owner or new_sender_id()
     total = 0
-    while claimed := send_batch(owner, channel=channel):
-        total += claimed
+    with _Batches(owner or new_sender_id(), channel) as batches:
+        while claimed := batches.send():
+            total += claimed
     return total
 
 
@@ -289,19 +338,19 @@ def run(seconds: float, channel: str = "email") -> int:
     Polling (not a wake-up message) is what keeps the signing request free of any broker round
     trip; the poll is one indexed query every OUTBOX_POLL_SECONDS per idle sender.
     """
-    owner = new_sender_id()
     deadline = time.monotonic() + seconds
     total = 0
-    while time.monotonic() < deadline:
-        try:
-            claimed = send_batch(owner, channel=channel)
-        except DatabaseError:
-            # PostgreSQL restarting: what this sender held comes back when its lease expires.
-            log.warning("outbox: database error in the sender; retrying", exc_info=True)
-            connection.close()
-            time.sleep(1)
-            continue
-        total += claimed
-        if not claimed:
-            time.sleep(settings.OUTBOX_POLL_SECONDS)
+    with _Batches(new_sender_id(), channel) as batches:
+        while time.monotonic() < deadline:
+            try:
+                claimed = batches.send()
+            except DatabaseError:
+                # PostgreSQL restarting: what this sender held comes back when its lease expires.
+                log.warning("outbox: database error in the sender; retrying", exc_info=True)
+                connection.close()
+                time.sleep(1)
+                continue
+            total += claimed
+            if not claimed:
+                time.sleep(settings.OUTBOX_POLL_SECONDS)
     return total

@@ -59,15 +59,18 @@ def django_message(message, email) -> mail.EmailMultiAlternatives:
 
 
 class EmailTransport:
-    """Sends a batch over one connection of the default mailer (SMTP in production)."""
+    """Sends over one connection of the default mailer (SMTP in production): a batch, or several
+    in a row (a sender keeps it while there is work; `close` makes the next send open another)."""
 
     # Called once a message is ready and before it goes (the sender reads its last mark's answer):
     # the SMTP backend calls it after making the message's bytes, the others before sending.
     before_delivery = None
+    reusable = True
 
     def __init__(self):
         self.connection = mail.mailers.default
         self.opened = False
+        self.sent = 0  # messages handed over since the connection opened
 
     def send(self, message, email) -> None:
         outgoing = django_message(message, email)
@@ -80,6 +83,7 @@ class EmailTransport:
             elif self.before_delivery is not None:
                 self.before_delivery()
             self.connection.send_messages([outgoing])
+            self.sent += 1
         except AnymailRecipientsRefused as exc:  # a provider's API refused the address itself
             raise PermanentFailure(f"refused by the provider: {exc}") from exc
         except AnymailAPIError as exc:
@@ -96,7 +100,10 @@ class EmailTransport:
         except smtplib.SMTPServerDisconnected as exc:
             raise TemporaryFailure(f"disconnected: {exc}", connection_lost=True) from exc
         except smtplib.SMTPResponseException as exc:
-            # The server answered (sender or data refused) and smtplib reset the session: it is usable.
+            if exc.smtp_code == 421:  # the server is closing the connection (RFC 5321 3.8)
+                reason = _smtp_reason(exc.smtp_code, exc.smtp_error)
+                raise TemporaryFailure(reason, connection_lost=True) from exc
+            # The server answered (sender or data refused) and the session was reset: it is usable.
             _raise_for_code(exc.smtp_code, _smtp_reason(exc.smtp_code, exc.smtp_error))
         except OSError as exc:  # includes the other SMTPExceptions: the connection is in doubt
             raise TemporaryFailure(repr(exc), connection_lost=True) from exc
@@ -105,6 +112,8 @@ class EmailTransport:
         if isinstance(self.connection, SMTPBackend):
             self.connection.before_delivery = None
         if self.opened:
+            self.opened = False
+            self.sent = 0
             try:
                 self.connection.close()
             except (OSError, smtplib.SMTPException):

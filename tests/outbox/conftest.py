@@ -27,12 +27,23 @@ class Catcher:
         self.messages = []
         self.sessions = 0
         self.lock = threading.Lock()
+        # Set to N: the server answers "421 closing" to a session's MAIL FROM after N messages.
+        self.closing_after = None
 
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         with self.lock:
             self.sessions += 1
         session.host_name = hostname
+        session.mails = 0
         return advertise_pipelining(responses)
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.closing_after is not None and session.mails >= self.closing_after:
+            return "421 4.7.0 Too many messages in this connection, closing"
+        session.mails += 1
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         local = address.split("@")[0]

@@ -204,3 +204,47 @@ def test_a_sent_mark_is_one_statement_of_its_own(smtp, django_assert_num_queries
     message.refresh_from_db()
     assert (message.status, message.lease_owner, message.lease_expires_at) == ("sent", "s1", None)
     assert message.sent_at is not None
+
+
+def test_a_sender_keeps_its_smtp_connection_while_batches_keep_coming(smtp, settings):
+    settings.OUTBOX_BATCH_SIZE = 100
+    for n in range(250):
+        note(to=f"p{n}@example.org", ref=n)
+
+    assert sender.drain() == 250
+
+    assert smtp.sessions == 1  # three batches, one connection
+    assert len(smtp.messages) == 250
+    assert OutboxMessage.objects.filter(status="sent").count() == 250
+
+
+def test_a_sender_opens_a_new_connection_after_so_many_messages(smtp, settings, monkeypatch):
+    monkeypatch.setattr(sender, "MESSAGES_PER_CONNECTION", 100)
+    settings.OUTBOX_BATCH_SIZE = 60
+    for n in range(250):
+        note(to=f"p{n}@example.org", ref=n)
+
+    assert sender.drain() == 250
+
+    # 60 + 60 = 120 messages over the first connection, 120 over the second, 10 over the third.
+    assert smtp.sessions == 3
+    assert len(smtp.messages) == 250
+
+
+def test_a_sender_whose_connection_the_server_closes_sends_the_rest_over_a_new_one(smtp, settings):
+    settings.OUTBOX_BATCH_SIZE = 100
+    smtp.closing_after = 3  # "421 closing" to the fourth MAIL FROM of a session
+    for n in range(10):
+        note(to=f"p{n}@example.org", ref=n)
+
+    sender.drain()
+
+    # p3 and p7 met the 421: retried later, as any temporary failure; the rest went out over
+    # three connections (p0-p2, p4-p6, p8-p9).
+    rows = {row.ref: row for row in OutboxMessage.objects.all()}
+    pending = sorted(ref for ref, row in rows.items() if row.status == "pending")
+    assert pending == ["3", "7"]
+    assert all(rows[ref].last_error.startswith("421 4.7.0") for ref in pending)
+    assert all(rows[ref].due_at > timezone.now() for ref in pending)
+    assert OutboxMessage.objects.filter(status="sent").count() == 8
+    assert smtp.sessions == 3
