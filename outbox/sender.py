@@ -305,7 +305,7 @@ class _Batches:
         try:
             claimed = send_batch(self.owner, channel=self.channel, transport=self.transport)
         except BaseException:
-            self.transport = None  # send_batch closed it
+            self.close()  # a failed claim, say: the connection is not kept through an error
             raise
         if not claimed or (self.transport is not None and self.transport.sent >= MESSAGES_PER_CONNECTION):
             self.close()

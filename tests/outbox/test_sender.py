@@ -248,3 +248,25 @@ def test_a_sender_whose_connection_the_server_closes_sends_the_rest_over_a_new_o
     assert all(rows[ref].due_at > timezone.now() for ref in pending)
     assert OutboxMessage.objects.filter(status="sent").count() == 8
     assert smtp.sessions == 3
+
+
+def test_a_database_error_between_batches_closes_the_kept_connection(smtp, settings, monkeypatch):
+    from django.db import OperationalError
+
+    settings.OUTBOX_BATCH_SIZE = 2
+    for n in range(3):
+        note(to=f"p{n}@example.org", ref=n)
+    batches = sender._Batches("s1", "email")
+    assert batches.send() == 2
+    kept = batches.transport
+    assert kept.opened
+
+    def database_away(*args, **kwargs):
+        raise OperationalError("the database is restarting")
+
+    monkeypatch.setattr(sender, "claim", database_away)
+    with pytest.raises(OperationalError):
+        batches.send()
+
+    assert batches.transport is None
+    assert not kept.opened  # QUIT sent, not left open
