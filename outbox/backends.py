@@ -92,12 +92,15 @@ class _Pipelining:
         if code == 421:  # the server is closing the connection
             self.close()
             raise error
-        replies = [self.getreply() for _ in range(unread + 1)] if unread >= 0 else []
-        if replies and replies[-1][0] == 354:
-            # A server that took DATA despite the refusal: an empty message, which it refuses.
-            self.send(".\r\n")
-            self.getreply()
-        self._rset()
+        try:
+            replies = [self.getreply() for _ in range(unread + 1)] if unread >= 0 else []
+            if replies and replies[-1][0] == 354:
+                # A server that took DATA despite the refusal: an empty message, which it refuses.
+                self.send(".\r\n")
+                self.getreply()
+        except smtplib.SMTPServerDisconnected:
+            pass  # it hung up after refusing: the refusal is still the answer, as with smtplib
+        self._rset()  # smtplib's, which ignores a closed connection
         raise error
 
 

@@ -1,6 +1,7 @@
 """SMTP PIPELINING (RFC 2920): MAIL FROM, RCPT TO and DATA in one write where the server allows it,
 with every refusal handled as smtplib handles it and the connection still usable afterwards."""
 
+import smtplib
 import socket
 import threading
 
@@ -22,8 +23,10 @@ class ScriptedServer:
     nothing until MAIL FROM, RCPT TO and DATA have all arrived: a client that waits for each answer
     waits for ever (the test fails on its timeout). Without it, it answers each command at once."""
 
-    def __init__(self, *, pipelining: bool):
+    def __init__(self, *, pipelining: bool, mail_answer: bytes = b"250 2.1.0 OK", hang_up: bool = False):
         self.pipelining = pipelining
+        self.mail_answer = mail_answer + b"\r\n"
+        self.hang_up = hang_up  # close the connection after answering MAIL, RCPT and DATA
         self.port = free_port()
         self.listener = socket.create_server(("127.0.0.1", self.port))
         self.listener.settimeout(10)
@@ -43,7 +46,7 @@ class ScriptedServer:
             self.commands.append(reader.readline())
             extensions = b"250-scripted\r\n250-SIZE 1000000\r\n"
             conn.sendall(extensions + (b"250 PIPELINING\r\n" if self.pipelining else b"250 HELP\r\n"))
-            answers = {b"MAIL": b"250 2.1.0 OK\r\n", b"RCPT": b"250 2.1.5 OK\r\n", b"DATA": b"354 go on\r\n"}
+            answers = {b"MAIL": self.mail_answer, b"RCPT": b"250 2.1.5 OK\r\n", b"DATA": b"354 go on\r\n"}
             pending = []
             while True:
                 line = reader.readline()
@@ -64,6 +67,9 @@ class ScriptedServer:
                     self.first_batch = list(self.commands[1:])
                 conn.sendall(b"".join(pending))
                 pending.clear()
+                if self.hang_up:
+                    conn.close()
+                    return
                 if verb == b"DATA":
                     while not self.data.endswith(b"\r\n.\r\n"):
                         self.data += reader.readline()
@@ -189,3 +195,15 @@ def test_a_refused_sender_fails_each_message_with_the_reason_over_one_connection
     assert sorted(row.last_error for row in failed) == ["550 5.7.1 Sender not allowed"] * 2
     assert refusing_smtp.sessions == 1
     assert refusing_smtp.messages == []
+
+
+def test_a_server_that_refuses_the_sender_and_hangs_up_gives_the_refusal(settings):
+    server = ScriptedServer(pipelining=True, mail_answer=b"554 5.7.1 Go away", hang_up=True)
+    connection = PipeliningSMTP("127.0.0.1", server.port, timeout=5)
+
+    with pytest.raises(smtplib.SMTPSenderRefused) as refused:
+        connection.sendmail("no-reply@example.org", ["ana@example.org"], b"Subject: hi\r\n\r\nHi\r\n")
+
+    assert refused.value.smtp_code == 554  # a permanent failure for the outbox, not a lost connection
+    server.thread.join(10)
+    assert server.error is None
