@@ -337,6 +337,11 @@ def run(seconds: float, channel: str = "email") -> int:
 
     Polling (not a wake-up message) is what keeps the signing request free of any broker round
     trip; the poll is one indexed query every OUTBOX_POLL_SECONDS per idle sender.
+
+    A claim that found less than a quarter of a batch also waits a poll interval before the next:
+    a batch costs about 9 ms of CPU whatever its size (the claim, the builders' prefetch queries,
+    the templates rendered once per statement), so in a surge the mails of a quarter second go
+    out in one batch rather than one batch per few mails, for at most that much more latency.
     """
     deadline = time.monotonic() + seconds
     total = 0
@@ -351,6 +356,6 @@ def run(seconds: float, channel: str = "email") -> int:
                 time.sleep(1)
                 continue
             total += claimed
-            if not claimed:
+            if claimed < max(1, settings.OUTBOX_BATCH_SIZE // 4):
                 time.sleep(settings.OUTBOX_POLL_SECONDS)
     return total

@@ -270,3 +270,33 @@ def test_a_database_error_between_batches_closes_the_kept_connection(smtp, setti
 
     assert batches.transport is None
     assert not kept.opened  # QUIT sent, not left open
+
+
+def test_a_running_sender_waits_a_poll_after_a_small_batch_so_a_surge_goes_in_fewer_batches(
+    smtp, settings, monkeypatch
+):
+    settings.OUTBOX_BATCH_SIZE = 8  # a quarter of it: 2
+    settings.OUTBOX_POLL_SECONDS = 0.25
+    for n in range(9):
+        note(to=f"p{n}@example.org", ref=n)
+    events = []
+    real_sleep, real_send_batch = sender.time.sleep, sender.send_batch
+
+    def send_batch(*args, **kwargs):
+        claimed = real_send_batch(*args, **kwargs)
+        events.append(("claimed", claimed))
+        return claimed
+
+    def sleep(seconds):
+        events.append(("slept", seconds))
+        real_sleep(0.01)
+
+    monkeypatch.setattr(sender, "send_batch", send_batch)
+    monkeypatch.setattr(sender.time, "sleep", sleep)
+
+    assert sender.run(0.1) == 9
+
+    # A full batch at once, then one of 1 (less than a quarter): the sender waits before it
+    # claims again.
+    assert events[:4] == [("claimed", 8), ("claimed", 1), ("slept", 0.25), ("claimed", 0)]
+    assert len(smtp.messages) == 9
