@@ -401,7 +401,7 @@ OUTBOX_SENDER_SECONDS = env.float("OUTBOX_SENDER_SECONDS", default=60.0)
 OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.25)
 # A claimed row is the sender's for this long; if the sender dies it becomes claimable again after.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
-# How many due mails a sender claims at a time and sends over one SMTP connection.
+# How many due mails a sender claims at a time (a busy sender keeps its SMTP connection across batches).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=100)
 # Temporary failures are retried after 30 s, 60 s, 120 s, ... at most an hour apart, 10 times.
 OUTBOX_RETRY_SECONDS = 30

@@ -1,5 +1,5 @@
-"""How a built message is delivered, per channel. "email" sends over one connection per batch: SMTP,
-or a provider's API through django-anymail (EMAIL_URL).
+"""How a built message is delivered, per channel. "email" sends over one connection, kept by a busy
+sender from batch to batch: SMTP, or a provider's API through django-anymail (EMAIL_URL).
 
 A transport raises PermanentFailure (never retried: SMTP 5xx, an invalid address) or
 TemporaryFailure (retried with backoff); `connection_lost` says the rest of the batch cannot go
