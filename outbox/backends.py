@@ -141,13 +141,7 @@ class SMTPBackend(smtp.EmailBackend):
             prepared[email_message.from_email] = self.prep_address(email_message.from_email)
         from_email = prepared[email_message.from_email]
         recipients = [self.prep_address(address) for address in email_message.recipients()]
-        raw = headers.fast_bytes(email_message)
-        if raw is None:
-            message = headers.complete(
-                email_message.message(policy=headers.POLICY), email_message.extra_headers
-            )
-            raw = headers.as_bytes(message, message_id=message["Message-ID"] or "")
-        raw = dkim.sign(raw)
+        raw = dkim.sign(headers.message_bytes(email_message))
         if self.before_delivery is not None:
             self.before_delivery()
         try:

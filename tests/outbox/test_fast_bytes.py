@@ -132,3 +132,17 @@ def test_a_line_break_in_a_header_is_refused_as_the_library_refuses_it():
             library_bytes(email_message)
         with pytest.raises(ValueError):
             headers.fast_bytes(email_message)
+
+
+def test_the_backends_bytes_are_fast_bytes_where_it_can_and_the_librarys_elsewhere():
+    without_date = re.compile(rb"Date: [^\r]*")
+    common = message(TEXTS["long line"], "<p>Hola</p>")
+    with_file = message("Hola\n")
+    with_file.attach("plan.txt", "the plan", "text/plain")
+
+    assert without_date.sub(b"", headers.message_bytes(common)) == without_date.sub(
+        b"", headers.fast_bytes(common)
+    )
+    sent = email.message_from_bytes(headers.message_bytes(with_file), policy=email.policy.default)
+    assert [part.get_filename() for part in sent.iter_attachments()] == ["plan.txt"]
+    assert sent["Message-ID"] == MESSAGE_ID and sent["Auto-Submitted"] == "auto-generated"
