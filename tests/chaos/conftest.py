@@ -192,6 +192,7 @@ class SlowMailbox(Mailbox):
         super().__init__()
         self.delay = 0.0
         self.waiting = 0  # sessions inside the delay right now
+        self._last_handover = 0.0  # when a session last left the delay or had a message accepted
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):
         if self.delay:
@@ -200,9 +201,25 @@ class SlowMailbox(Mailbox):
                 await asyncio.sleep(self.delay)
             finally:
                 self.waiting -= 1
+                self._last_handover = time.monotonic()
         envelope.mail_from = address
         envelope.mail_options.extend(mail_options)
         return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        answer = await super().handle_DATA(server, session, envelope)
+        self._last_handover = time.monotonic()
+        return answer
+
+    def only_waiting(self, quiet: float = 0.1) -> bool:
+        """A sender waits in the delay and none has handed a message over for `quiet` seconds.
+
+        A kill then finds every sender either waiting before DATA or done with its last message
+        (its "sent" mark written within microseconds of the server's 250): the moment the fault
+        tests kill at. A kill within the instant between a 250 and its mark sends that message
+        again (README: "What can still be sent twice"), which these tests do not aim at.
+        """
+        return self.waiting >= 1 and time.monotonic() - self._last_handover >= quiet
 
     def per_recipient(self, domain: str) -> collections.Counter:
         return collections.Counter(

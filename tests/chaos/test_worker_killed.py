@@ -60,7 +60,7 @@ def test_it_sends_every_mail_once_after_the_senders_worker_is_killed(chaos):
     # When their worker is killed (main process and pool, SIGKILL) while a sender is mid-send
     def mid_batch():
         received = sum(chaos.mailbox.per_recipient(statement.domain).values())
-        return received >= 6 and chaos.mailbox.waiting >= 1
+        return received >= 6 and chaos.mailbox.only_waiting()
 
     wait_until(mid_batch, what="a sender to be in the middle of the batch", timeout=40, interval=0.005)
     os.killpg(sender.process.pid, signal.SIGKILL)
@@ -106,7 +106,7 @@ def test_it_hands_over_the_rows_of_a_killed_sender_process(chaos):
     signed = _sign_batch(chaos, statement)
 
     # When its pool process is killed mid-send (the worker's main process stays up)
-    wait_until(lambda: chaos.mailbox.waiting >= 1, what="a sender to be mid-send", interval=0.005)
+    wait_until(chaos.mailbox.only_waiting, what="a sender to be mid-send", interval=0.005)
     children = _children(sender.process.pid)
     assert children, "the senders' worker has no pool processes"
     for child in children:
