@@ -382,10 +382,15 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
         prefix: str = "",
         profiled: bool = False,
         base: str = "",
+        machine: bool = False,
     ) -> Load:
+        """With `machine`, also where the whole machine's CPU went per request: the senders (the
+        Celery worker) and the SMTP catcher apart, and the rest (the load generator, Redis)."""
         url = (base or site_url) + path
         profiler = Profiler(name, web.pid) if profiled else contextlib.nullcontext()
-        with CpuWatch(database_name, web.pid) as watch, profiler:
+        catcher = ThreadCpu(smtp._thread.native_id)
+        watching = CpuWatch(database_name, web.pid, senders_pid=worker.pid if machine else 0)
+        with watching as watch, catcher, profiler:
             if wrk:
                 if kind == "get":
                     result = run_wrk(wrk, url, "get.lua", [], DURATION)
@@ -403,6 +408,22 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
                 "web_ms": round(1000 * watch.web_cpu_s / result.requests, 3),
                 "db_ms": round(1000 * watch.db_cpu_s / result.requests, 3),
             }
+        if machine and result.requests:
+            spent = {
+                "web": watch.web_cpu_s,
+                "database": watch.db_cpu_s,
+                "senders": watch.senders_cpu_s,
+                "SMTP catcher": catcher.cpu_s,
+            }
+            spent["the rest (wrk, Redis, the bench)"] = max(0.0, watch.ours_cpu_s - sum(spent.values()))
+            per = {what: round(1000 * cpu_s / result.requests, 2) for what, cpu_s in spent.items()}
+            total = sum(per.values())
+            results[f"{name}_machine_cpu_ms"] = {**per, "total": round(total, 2)}
+            say(
+                f"  the machine's CPU per request: {total:.2f} ms = "
+                + " + ".join(f"{what} {ms:.2f}" for what, ms in per.items())
+                + f" ({os.cpu_count()} cores: at most {1000 * (os.cpu_count() or 1) / total:,.0f}/s)"
+            )
         say(
             f"  {kind.upper()} {path}: {result.per_s:,.0f}/s, p99 {result.p99_ms:.1f} ms, "
             f"statuses {result.statuses}, socket errors {result.socket_errors}; CPU per request: "
@@ -442,7 +463,7 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
         print_against_ceiling(results, "page", "hello", "statement page", "hello")
         return
     say("ceiling: a bare view inserting one row from a POST")
-    ceiling = load("ceiling_sign", "post", "/bench/insert", cookie=cookie, prefix=prefix)
+    ceiling = load("ceiling_sign", "post", "/bench/insert", cookie=cookie, prefix=prefix, machine=True)
     results["ceiling_sign_per_s"] = round(ceiling.per_s, 1)
     results["ceiling_sign_p99_ms"] = round(ceiling.p99_ms, 1)
 
@@ -452,7 +473,15 @@ def run(bench: Bench, *, mode: str = "all", profile: bool = False) -> None:
         + ("" if mode == "signing" else f", {SENDERS} outbox senders running")
     )
     mails_before = mails.count
-    sign = load("sign", "post", sign_path, cookie=cookie, prefix=prefix, profiled=profile and mode != "mail")
+    sign = load(
+        "sign",
+        "post",
+        sign_path,
+        cookie=cookie,
+        prefix=prefix,
+        profiled=profile and mode != "mail",
+        machine=True,
+    )
     surge_done = time.monotonic()
     # Requests still in the listen backlog when wrk stopped are served after it: count once settled.
     stored, previous = sign_statement.signatures.count(), -1
