@@ -398,7 +398,7 @@ STRIPE_WEBHOOK_TOLERANCE = 300
 OUTBOX_SENDERS = env.int("OUTBOX_SENDERS", default=2)
 OUTBOX_SENDER_SECONDS = env.float("OUTBOX_SENDER_SECONDS", default=60.0)
 # An idle sender looks for due mail this often (the signing request never wakes it: no broker there).
-OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.25)
+OUTBOX_POLL_SECONDS = env.float("OUTBOX_POLL_SECONDS", default=0.5)
 # A claimed row is the sender's for this long; if the sender dies it becomes claimable again after.
 OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=120)
 # How many due mails a sender claims at a time (a busy sender keeps its SMTP connection across batches).

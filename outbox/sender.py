@@ -369,9 +369,9 @@ def run(seconds: float, channel: str = "email") -> int:
     trip; the poll is one indexed query every OUTBOX_POLL_SECONDS per idle sender.
 
     A claim that found less than a quarter of a batch also waits a poll interval before the next:
-    a batch costs about 9 ms of CPU whatever its size (the claim, the builders' prefetch queries,
-    the templates rendered once per statement), so in a surge the mails of a quarter second go
-    out in one batch rather than one batch per few mails (33 against 12 in `make bench`'s surge), for
+    a batch costs several ms of CPU whatever its size (the claim, the builders' prefetch queries,
+    the templates rendered once per statement), so in a surge the mails of a poll interval go out
+    in one batch rather than one batch per few mails (12 in `make bench`'s surge with no wait), for
     at most that much more latency.
     """
     deadline = time.monotonic() + seconds
