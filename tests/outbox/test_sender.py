@@ -128,6 +128,34 @@ def test_it_never_claims_a_row_under_another_senders_lease(smtp):
     assert sender.claim("s2", limit=10) == []
 
 
+def test_a_claim_leases_the_oldest_due_pending_rows_of_its_channel_up_to_its_limit(smtp):
+    now = timezone.now()
+    rows = {}
+    for name, due in (("third", 3), ("first", 30), ("second", 20), ("later", -60), ("fourth", 1)):
+        rows[name] = note(ref=name)
+        OutboxMessage.objects.filter(pk=rows[name].pk).update(due_at=now - timedelta(seconds=due))
+    sent, held = note(ref="sent"), note(ref="held")
+    OutboxMessage.objects.filter(pk=sent.pk).update(status="sent")
+    OutboxMessage.objects.filter(pk=held.pk).update(
+        lease_owner="other", lease_expires_at=now + timedelta(minutes=1)
+    )
+    webhook = note(ref="webhook")
+    OutboxMessage.objects.filter(pk=webhook.pk).update(channel="webhook")
+
+    claimed = sender.claim("s1", limit=3)
+
+    # Oldest due first, whole rows as the builders need them, each stamped with the lease.
+    assert [row.ref for row in claimed] == ["first", "second", "third"]
+    assert all(row.kind == "tests.note" and row.to == "ana@example.org" for row in claimed)
+    for row in claimed:
+        stored = OutboxMessage.objects.get(pk=row.pk)
+        assert (stored.lease_owner, stored.attempts, stored.status) == ("s1", 1, "pending")
+        assert stored.lease_expires_at == row.lease_expires_at > timezone.now()
+    # Not yet due, already sent, under another's lease, another channel: left where they are.
+    assert [row.ref for row in sender.claim("s2", limit=10)] == ["fourth"]
+    assert sender.claim("s3", limit=10) == []
+
+
 def test_it_claims_again_a_row_whose_sender_died(smtp):
     message = note()
     sender.claim("dead", limit=10)
