@@ -15,6 +15,7 @@ sender builds the next message meanwhile instead of waiting for the round trip. 
 is then made again, waiting, for as long as the lease lasts, before anything else is sent.
 """
 
+import functools
 import logging
 import os
 import socket
@@ -85,13 +86,18 @@ RETURNING {columns}
 """
 
 
-def _claim_in_one_statement(owner, limit, channel, now, expires) -> list[OutboxMessage]:
+@functools.cache
+def _on_table(template: str) -> str:
+    """One of this module's statements with the outbox table's and its columns' names in, made once."""
     quote = connection.ops.quote_name
     table = quote(OutboxMessage._meta.db_table)
     columns = ", ".join(f"{table}.{quote(field.column)}" for field in OutboxMessage._meta.concrete_fields)
-    sql = _CLAIM_SQL.format(table=table, columns=columns)
+    return template.format(table=table, columns=columns)
+
+
+def _claim_in_one_statement(owner, limit, channel, now, expires) -> list[OutboxMessage]:
     params = [channel, OutboxMessage.Status.PENDING, now, now, limit, owner, expires]
-    rows = list(OutboxMessage.objects.raw(sql, params))
+    rows = list(OutboxMessage.objects.raw(_on_table(_CLAIM_SQL), params))
     rows.sort(key=lambda row: (row.due_at, row.pk))
     return rows
 
@@ -227,7 +233,7 @@ WHERE {table}.id = %s AND {table}.status = %s
 
 def _mark_sent_alone(row: OutboxMessage) -> None:
     """mark_sent for a kind with no on_sent hook: the UPDATE is the whole transaction."""
-    sql = _MARK_SENT_SQL.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table))
+    sql = _on_table(_MARK_SENT_SQL)
     with connection.cursor() as cursor:
         cursor.execute(sql, [OutboxMessage.Status.SENT, timezone.now(), row.pk, OutboxMessage.Status.PENDING])
 
@@ -246,7 +252,7 @@ def _mark_sent_soon(row: OutboxMessage) -> None:
     if registry.sent_hook(row.kind) is not None or connection.vendor != "postgresql":
         mark_sent(row)
         return
-    sql = _MARK_SENT_PQ.format(table=connection.ops.quote_name(OutboxMessage._meta.db_table)).encode()
+    sql = _on_table(_MARK_SENT_PQ).encode()
     sent, pending = OutboxMessage.Status.SENT, OutboxMessage.Status.PENDING
     params = [sent, timezone.now().isoformat(), str(row.pk), pending]
     try:
